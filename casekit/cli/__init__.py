@@ -1,0 +1,114 @@
+"""The ``casekit`` command line: a thin layer that parses options and calls the library."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from casekit import __version__
+from casekit.errors import CasekitError
+
+__all__ = ["COMMANDS", "cli", "main"]
+
+# Command name -> "module:attribute". Modules are imported only when the command runs (or its
+# help is shown), so ``casekit --help`` never pays for spaCy, pandas or matplotlib.
+COMMANDS: dict[str, str] = {
+    "init": "casekit.cli.project_cmds:init_cmd",
+    "status": "casekit.cli.project_cmds:status_cmd",
+    "ingest": "casekit.cli.ingest_cmds:ingest_cmd",
+    "docs": "casekit.cli.ingest_cmds:docs_group",
+    "segments": "casekit.cli.ingest_cmds:segments_cmd",
+    "codebook": "casekit.cli.codebook_cmds:codebook_group",
+}
+
+ORIENTATION = """\
+casekit — qualitative case-study research on the command line.
+
+A project is a folder with casekit.toml, corpus/ (your transcripts and documents),
+codebooks/ (the codebook YAML) and casekit.db (the store). Start with:
+
+  casekit init my-study          create a project
+  casekit ingest                 read corpus/ into the store
+  casekit codebook validate      check the codebook
+  casekit status                 what the project holds
+
+Run 'casekit --help' for every command, 'casekit COMMAND --help' for one.
+"""
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in modules loaded on first use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attr = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help comes from a static table so listing commands imports nothing heavy.
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+SUMMARIES: dict[str, str] = {
+    "init": "Create a casekit project (casekit.toml, corpus/, codebooks/, outputs/).",
+    "status": "Show what the project holds: documents, segments, codes, codings.",
+    "ingest": "Read corpus files into the store and segment them.",
+    "docs": "List or show ingested documents.",
+    "segments": "List a document's segments with their offsets.",
+    "codebook": "Validate, show, export and compare codebooks.",
+}
+
+
+class CasekitCLI(LazyGroup):
+    """Turns every CasekitError into ``Error: ...`` on stderr and exit status 1, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasekitError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(
+    cls=CasekitCLI,
+    lazy=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="casekit")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """casekit: code transcripts against a codebook, measure agreement, and find dilemma
+    patterns with co-occurrence networks — reproducibly, from the command line.
+
+    \b
+    Example:
+      casekit init my-study && cd my-study && casekit ingest && casekit status
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ORIENTATION, nl=False)
+
+
+def main() -> None:  # pragma: no cover - exercised through the console script
+    cli(prog_name="casekit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""``casekit.toml``: the project configuration, its documented defaults and validation."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from casekit.errors import ConfigError
+
+__all__ = ["CONFIG_NAME", "DEFAULT_CONFIG", "DEFAULT_TOML", "UNITS", "load_config"]
+
+CONFIG_NAME = "casekit.toml"
+UNITS = ("turn", "paragraph", "sentence", "article")
+
+# The written default; every key is documented here and in docs/config.md.
+DEFAULT_TOML = """\
+# casekit project configuration. Paths are relative to this file.
+
+[project]
+name = "{name}"
+languages = ["zh", "en"]     # languages of the corpus and the codebook names
+seed = 20221                 # seed for every random step (bootstrap, layouts, communities)
+
+[corpus]
+dir = "corpus"               # source files: .txt .md .docx .pdf
+manifest = "manifest.csv"    # per-document attributes, inside corpus.dir
+exclude = ["README.md", "codings/*"]   # glob patterns (relative to corpus.dir) not to ingest
+
+[codebook]
+file = "codebooks/technology-structuring.yaml"
+
+[segment]
+# Units each document type is segmented into; documents of other types use `default`.
+interview = ["turn", "paragraph", "sentence"]
+policy = ["article", "paragraph", "sentence"]
+default = ["turn", "paragraph", "sentence"]
+
+[nlp]
+zh_model = ""                # optional installed trained spaCy pipeline; blank = spacy.blank("zh") + jieba
+en_model = ""                # optional installed trained spaCy pipeline; blank = spacy.blank("en")
+
+[autocode]
+unit = "paragraph"           # unit the rules are evaluated on
+"""
+
+DEFAULT_CONFIG: dict[str, Any] = tomllib.loads(DEFAULT_TOML.format(name="casekit project"))
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read ``casekit.toml`` and return it merged over the defaults.
+
+    Raises
+    ------
+    ConfigError
+        When the file is not valid TOML or a value has the wrong type; the message names
+        the file and the key.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    config = _merge(DEFAULT_CONFIG, raw)
+    _validate(config, path)
+    return config
+
+
+def _validate(config: dict[str, Any], path: Path) -> None:
+    def fail(key: str, expected: str) -> None:
+        raise ConfigError(f"{path}: '{key}' must be {expected}")
+
+    if not isinstance(config["project"].get("seed"), int):
+        fail("project.seed", "an integer")
+    for key in ("dir", "manifest"):
+        if not isinstance(config["corpus"].get(key), str):
+            fail(f"corpus.{key}", "a string")
+    if not isinstance(config["corpus"].get("exclude"), list):
+        fail("corpus.exclude", "a list of glob patterns")
+    for doc_type, units in config["segment"].items():
+        if not isinstance(units, list) or any(u not in UNITS for u in units):
+            fail(f"segment.{doc_type}", f"a list of units from {', '.join(UNITS)}")
+    if config["autocode"].get("unit") not in UNITS:
+        fail("autocode.unit", f"one of {', '.join(UNITS)}")

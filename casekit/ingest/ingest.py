@@ -1,0 +1,380 @@
+"""Ingest a corpus into the project store: read, check, segment, and write each document."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from casekit.errors import IngestError
+from casekit.ingest.manifest import Manifest, read_manifest
+from casekit.ingest.readers import SUPPORTED_SUFFIXES, SourceText, read_source
+from casekit.project import Project
+from casekit.segmentation import Segment, segment_key, segment_text
+from casekit.store import Store, utc_now
+from casekit.text import detect_language
+
+__all__ = ["IngestReport", "collect_files", "ingest_corpus"]
+
+Progress = Callable[[int, int, str], None]
+ACTOR = "ingest"
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run changed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    attributes_updated: list[str] = field(default_factory=list)
+    n_segments: int = 0
+    n_codings_reanchored: int = 0
+    n_codings_dropped: int = 0
+
+    def summary(self) -> str:
+        parts = [
+            f"ingested {len(self.added)} new and {len(self.updated)} changed documents "
+            f"({self.n_segments:,} segments); {len(self.unchanged)} unchanged"
+        ]
+        if self.attributes_updated:
+            parts.append(f"attributes updated for {len(self.attributes_updated)}")
+        if self.n_codings_reanchored or self.n_codings_dropped:
+            parts.append(
+                f"{self.n_codings_reanchored} codings re-anchored, {self.n_codings_dropped} dropped (logged)"
+            )
+        return "; ".join(parts)
+
+
+@dataclass
+class _Prepared:
+    name: str
+    path: str
+    doc_type: str
+    language: str
+    attributes: dict[str, str]
+    source: SourceText | None  # None: text unchanged, only attributes to update
+    segments: list[Segment] = field(default_factory=list)
+    existing: sqlite3.Row | None = None
+
+
+def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) for p in patterns)
+
+
+def collect_files(project: Project, paths: Iterable[str | Path] | None = None) -> list[Path]:
+    """The corpus files to ingest: ``paths`` (files or folders) or the whole corpus folder."""
+    root = project.root.resolve()
+    corpus = project.corpus_dir.resolve()
+    excludes = project.config["corpus"]["exclude"]
+    targets = [Path(p) for p in paths] if paths else [corpus]
+    files: list[Path] = []
+    for target in targets:
+        resolved = target.resolve()
+        if not resolved.is_relative_to(root):
+            raise IngestError(
+                f"{target}: outside the project ({root}); copy it into {corpus.name}/ first"
+            )
+        if not resolved.exists():
+            raise IngestError(f"{target}: no such file or folder")
+        candidates = sorted(resolved.rglob("*")) if resolved.is_dir() else [resolved]
+        for path in candidates:
+            if not path.is_file() or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path == project.manifest_path.resolve():
+                continue
+            rel = path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
+            if resolved.is_dir() and _excluded(rel, excludes):
+                continue
+            files.append(path)
+    return sorted(dict.fromkeys(files))
+
+
+def _check_manifest(project: Project, manifest: Manifest, files: list[Path]) -> None:
+    corpus = project.corpus_dir.resolve()
+    for name, line in manifest.row_numbers.items():
+        if not (corpus / name).is_file():
+            raise IngestError(f"{manifest.path}:{line}: '{name}' does not exist in {corpus.name}/")
+    for path in files:
+        rel = path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
+        if rel not in manifest.rows:
+            raise IngestError(
+                f"{path}: not listed in {manifest.path.name}; add a row for '{rel}' "
+                "(or add it to corpus.exclude in casekit.toml)"
+            )
+
+
+def _prepare(
+    project: Project, files: list[Path], manifest: Manifest | None, force: bool
+) -> list[_Prepared]:
+    store = project.store
+    corpus = project.corpus_dir.resolve()
+    seen: dict[str, Path] = {}
+    prepared = []
+    for path in files:
+        name = path.stem
+        if name in seen:
+            raise IngestError(
+                f"{path}: duplicate document name '{name}' (also {seen[name]}); rename one of the files"
+            )
+        seen[name] = path
+        rel_project = project.relative(path)
+        rel_corpus = (
+            path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
+        )
+        row = dict(manifest.rows.get(rel_corpus, {})) if manifest else {}
+        existing = store.con.execute(
+            "SELECT * FROM documents WHERE path = ?", (rel_project,)
+        ).fetchone()
+        if existing is None:
+            other = store.con.execute(
+                "SELECT path FROM documents WHERE name = ?", (name,)
+            ).fetchone()
+            if other is not None:
+                raise IngestError(
+                    f"{path}: duplicate document name '{name}' (already ingested from {other['path']})"
+                )
+        source = read_source(path)
+        language = row.pop("language", "") or detect_language(source.text)
+        doc_type = row.pop("doc_type", "") or "document"
+        item = _Prepared(name, rel_project, doc_type, language, row, source, existing=existing)
+        if existing is not None and existing["sha256"] == source.sha256:
+            item.source = None  # text unchanged
+            prepared.append(item)
+            continue
+        if existing is not None and not force:
+            n_codings = store.scalar(
+                "SELECT COUNT(*) FROM codings c JOIN segments s ON s.id = c.segment_id "
+                "WHERE s.document_id = ? AND c.deleted_at IS NULL",
+                (existing["id"],),
+            )
+            if n_codings:
+                raise IngestError(
+                    f"{path}: changed since it was ingested and {n_codings} codings point into it; "
+                    "nothing was ingested. Check the change, then run 'casekit ingest --force' to "
+                    "re-anchor the codings (codings whose text is gone are dropped and logged)"
+                )
+        units = project.config["segment"].get(doc_type, project.config["segment"]["default"])
+        item.segments = segment_text(source.text, units, language=language)
+        prepared.append(item)
+    return prepared
+
+
+def ingest_corpus(
+    project: Project,
+    paths: Iterable[str | Path] | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read, check and segment corpus files, then store them.
+
+    Every file is read and checked before anything is written, so bad input changes nothing.
+    Each document is then written in its own transaction: a run killed half-way leaves the
+    documents written so far complete, and the next run does the rest (unchanged files are
+    skipped by their SHA-256).
+
+    Parameters
+    ----------
+    project
+        The open project.
+    paths
+        Files or folders inside the project; default: the whole corpus folder.
+    force
+        Re-ingest changed files that have codings, re-anchoring each coding on its text
+        (dropping, with an event, those whose text is gone).
+    progress
+        Called as ``progress(done, total, document_name)`` after each document.
+    """
+    files = collect_files(project, paths)
+    if not files:
+        raise IngestError(
+            f"{project.corpus_dir}: no corpus files ({', '.join(SUPPORTED_SUFFIXES)}) to ingest"
+        )
+    manifest = read_manifest(project.manifest_path) if project.manifest_path.is_file() else None
+    if manifest is not None:
+        _check_manifest(project, manifest, files)
+    prepared = _prepare(project, files, manifest, force)
+
+    report = IngestReport()
+    store = project.store
+    for done, item in enumerate(prepared, start=1):
+        if item.source is None:
+            assert item.existing is not None
+            if _attributes_changed(item):
+                _update_attributes(store, item)
+                report.attributes_updated.append(item.name)
+            else:
+                report.unchanged.append(item.name)
+        elif item.existing is None:
+            _insert_document(store, item)
+            report.added.append(item.name)
+            report.n_segments += len(item.segments)
+        else:
+            kept, dropped = _replace_document(store, item)
+            report.updated.append(item.name)
+            report.n_segments += len(item.segments)
+            report.n_codings_reanchored += kept
+            report.n_codings_dropped += dropped
+        if progress:
+            progress(done, len(prepared), item.name)
+    return report
+
+
+def _attributes_changed(item: _Prepared) -> bool:
+    assert item.existing is not None
+    return (
+        json.loads(item.existing["attributes"]) != item.attributes
+        or item.existing["doc_type"] != item.doc_type
+        or item.existing["language"] != item.language
+    )
+
+
+def _update_attributes(store: Store, item: _Prepared) -> None:
+    assert item.existing is not None
+    with store.transaction() as con:
+        con.execute(
+            "UPDATE documents SET attributes = ?, doc_type = ?, language = ? WHERE id = ?",
+            (_dumps(item.attributes), item.doc_type, item.language, item.existing["id"]),
+        )
+        Store.log_event(con, ACTOR, "document.attributes", {"document": item.name})
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def _insert_segments(
+    con: sqlite3.Connection, document_id: int, name: str, segments: list[Segment]
+) -> None:
+    con.executemany(
+        "INSERT INTO segments(document_id, key, unit, idx, start, end, speaker, label, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                document_id,
+                segment_key(name, s.unit, s.idx),
+                s.unit,
+                s.idx,
+                s.start,
+                s.end,
+                s.speaker,
+                s.label,
+                s.text,
+            )
+            for s in segments
+        ],
+    )
+
+
+def _insert_document(store: Store, item: _Prepared) -> None:
+    assert item.source is not None
+    with store.transaction() as con:
+        cur = con.execute(
+            "INSERT INTO documents(name, path, sha256, text, language, doc_type, encoding, "
+            "cr_positions, attributes, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.name,
+                item.path,
+                item.source.sha256,
+                item.source.text,
+                item.language,
+                item.doc_type,
+                item.source.encoding,
+                json.dumps(list(item.source.cr_positions)),
+                _dumps(item.attributes),
+                utc_now(),
+            ),
+        )
+        _insert_segments(con, int(cur.lastrowid or 0), item.name, item.segments)
+        Store.log_event(con, ACTOR, "document.add", {"document": item.name, "path": item.path})
+
+
+def _nearest(haystack: str, needle: str, near: int) -> int | None:
+    best, pos = None, haystack.find(needle)
+    while pos != -1:
+        if best is None or abs(pos - near) < abs(best - near):
+            best = pos
+        pos = haystack.find(needle, pos + 1)
+    return best
+
+
+def _replace_document(store: Store, item: _Prepared) -> tuple[int, int]:
+    """Swap in new text and segments; re-anchor codings on their text. Returns (kept, dropped)."""
+    assert item.source is not None and item.existing is not None
+    doc_id = item.existing["id"]
+    old_text = item.existing["text"]
+    new_text = item.source.text
+    kept = dropped = 0
+    with store.transaction() as con:
+        con.execute("PRAGMA defer_foreign_keys = ON")
+        codings = con.execute(
+            "SELECT c.*, s.unit AS seg_unit FROM codings c JOIN segments s ON s.id = c.segment_id "
+            "WHERE s.document_id = ?",
+            (doc_id,),
+        ).fetchall()
+        con.execute("DELETE FROM segments WHERE document_id = ?", (doc_id,))
+        con.execute(
+            "UPDATE documents SET sha256 = ?, text = ?, language = ?, doc_type = ?, encoding = ?, "
+            "cr_positions = ?, attributes = ?, ingested_at = ? WHERE id = ?",
+            (
+                item.source.sha256,
+                new_text,
+                item.language,
+                item.doc_type,
+                item.source.encoding,
+                json.dumps(list(item.source.cr_positions)),
+                _dumps(item.attributes),
+                utc_now(),
+                doc_id,
+            ),
+        )
+        _insert_segments(con, doc_id, item.name, item.segments)
+        new_segments = con.execute(
+            "SELECT id, unit, start, end FROM segments WHERE document_id = ?", (doc_id,)
+        ).fetchall()
+        for coding in codings:
+            quoted = old_text[coding["start"] : coding["end"]]
+            pos = _nearest(new_text, quoted, coding["start"]) if quoted else None
+            target = None
+            if pos is not None:
+                end = pos + len(quoted)
+                target = next(
+                    (
+                        s
+                        for s in new_segments
+                        if s["unit"] == coding["seg_unit"] and s["start"] <= pos and end <= s["end"]
+                    ),
+                    None,
+                )
+            if target is None:
+                con.execute("DELETE FROM codings WHERE id = ?", (coding["id"],))
+                Store.log_event(
+                    con,
+                    ACTOR,
+                    "coding.drop",
+                    {"document": item.name, "reason": "text changed", "coding": dict(coding)},
+                )
+                dropped += 1
+            else:
+                con.execute(
+                    "UPDATE codings SET segment_id = ?, start = ?, end = ? WHERE id = ?",
+                    (target["id"], pos, pos + len(quoted), coding["id"]),
+                )
+                kept += 1
+        Store.log_event(
+            con,
+            ACTOR,
+            "document.update",
+            {
+                "document": item.name,
+                "path": item.path,
+                "codings_kept": kept,
+                "codings_dropped": dropped,
+            },
+        )
+    return kept, dropped
