@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "docs": "casekit.cli.ingest_cmds:docs_group",
     "segments": "casekit.cli.ingest_cmds:segments_cmd",
     "codebook": "casekit.cli.codebook_cmds:codebook_group",
+    "autocode": "casekit.cli.autocode_cmds:autocode_cmd",
+    "explain": "casekit.cli.autocode_cmds:explain_cmd",
 }
 
 ORIENTATION = """\
@@ -72,7 +74,9 @@ SUMMARIES: dict[str, str] = {
     "ingest": "Read corpus files into the store and segment them.",
     "docs": "List or show ingested documents.",
     "segments": "List a document's segments with their offsets.",
-    "codebook": "Validate, show, export and compare codebooks.",
+    "codebook": "Validate, show, test, export and compare codebooks.",
+    "autocode": "Code every segment with the codebook's rules.",
+    "explain": "Show which rules fired on a segment, and which nearly did.",
 }
 
 

@@ -23,6 +23,13 @@ codings            one row per coding: ``segment_id``, ``code``, ``start``/``end
 memos              memos on the project, a document, a code or a segment.
 events             the append-only log: every change by a person or a run, with a JSON payload
                    from which it can be undone.
+autocode_state     per document: which codebook version, unit and text the stored automatic
+                   codings were made from, so a rerun skips documents already done and a run
+                   killed half-way is completed by the next.
+session_positions  (migration 3) per coder and session scope (``document|unit``), the segment key
+                   where the coder's interactive coding session stopped, so reopening resumes.
+rejections         (migration 3) automatic suggestions a coder rejected in a session: document,
+                   code and span of the automatic coding; soft-deleted (``deleted_at``) by undo.
 """
 
 from __future__ import annotations
@@ -109,5 +116,50 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
 ]
+
+MIGRATIONS.append(
+    (
+        2,
+        "autocode_state",
+        """
+        CREATE TABLE autocode_state (
+            document_id      INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            codebook         TEXT NOT NULL,
+            codebook_version TEXT NOT NULL,
+            unit             TEXT NOT NULL,
+            sha256           TEXT NOT NULL,
+            n_codings        INTEGER NOT NULL,
+            coded_at         TEXT NOT NULL
+        );
+        """,
+    )
+)
+
+MIGRATIONS.append(
+    (
+        3,
+        "manual_coding",
+        """
+        CREATE TABLE session_positions (
+            coder      TEXT NOT NULL,
+            scope      TEXT NOT NULL,
+            segment    TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (coder, scope)
+        );
+        CREATE TABLE rejections (
+            id          INTEGER PRIMARY KEY,
+            coder       TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code        TEXT NOT NULL,
+            start       INTEGER NOT NULL,
+            end         INTEGER NOT NULL,
+            created_at  TEXT NOT NULL,
+            deleted_at  TEXT
+        );
+        CREATE INDEX rejections_coder_document ON rejections(coder, document_id);
+        """,
+    )
+)
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
