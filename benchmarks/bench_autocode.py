@@ -33,9 +33,13 @@ from casekit.coding import apply_rules, compile_codebook
 from casekit.nlp import pipelines
 
 try:
-    from benchmarks.corpus_gen import Segment, generate_segments
+    from benchmarks.corpus_gen import Segment, generate_segments, sample_corpus_segments
 except ImportError:  # run as a script: benchmarks/ itself is on sys.path
-    from corpus_gen import Segment, generate_segments  # type: ignore[no-redef]
+    from corpus_gen import (  # type: ignore[no-redef]
+        Segment,
+        generate_segments,
+        sample_corpus_segments,
+    )
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "codebooks" / "technology-structuring.yaml"
@@ -75,6 +79,50 @@ def _rate(label: str, seconds: float, mb: float, n_segments: int, note: str = ""
     print(f"  {label:<44} {seconds:8.2f} s {mbs:9.2f} MB/s {sps:11,.0f} seg/s  {note}")
 
 
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return peak * scale / MB
+
+
+def _stream(args: argparse.Namespace) -> int:
+    """Code a corpus streamed segment by segment (nothing kept) and print this process's peak RSS."""
+    compiled = compile_codebook(load_codebook(args.codebook))
+    n_hits = n_segments = 0
+    for segment in sample_corpus_segments(
+        int(args.mb * MB), corpus_dir=ROOT / "corpus", zh_share=args.zh_share, seed=args.seed
+    ):
+        n_hits += len(apply_rules(compiled, segment.text, segment.lang))
+        n_segments += 1
+    print(f"{args.mb:g} {n_segments} {n_hits} {_peak_rss_mb():.1f}")
+    return 0
+
+
+def _memory_growth(args: argparse.Namespace, sizes: Sequence[float]) -> None:
+    """Peak memory of streamed auto-coding at several corpus sizes, each in a fresh process."""
+    import subprocess
+
+    print("\nstreamed auto-coding, peak memory per corpus size (fresh process each)")
+    for mb in sizes:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--stream-only",
+                "--mb",
+                str(mb),
+                "--codebook",
+                str(args.codebook),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        print(
+            f"  {float(out[0]):6.0f} MB corpus  {int(out[1]):>9,} segments  {int(out[2]):>10,} hits  peak RSS {float(out[3]):6.0f} MB"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0, help="corpus size in MB (default 10)")
@@ -85,6 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="codebook YAML (default: the shipped codebook, else the test fixture)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--text",
+        choices=["corpus", "synthetic"],
+        default="corpus",
+        help="corpus: resample the sample study's paragraphs (realistic keyword density, "
+        "default); synthetic: keyword-dense generated sentences (a stress test)",
+    )
     parser.add_argument("--zh-share", type=float, default=0.8, help="share of Chinese segments")
     parser.add_argument(
         "--tokenize-sample-mb",
@@ -92,7 +147,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=1.0,
         help="MB of Chinese text tokenised with jieba for (b); the rest is extrapolated",
     )
+    parser.add_argument("--stream-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory-sizes",
+        default="10,50",
+        help="corpus sizes (MB) for the streamed peak-memory comparison; empty to skip",
+    )
     args = parser.parse_args(argv)
+    if args.stream_only:
+        return _stream(args)
 
     codebook = load_codebook(args.codebook)
     keywords: dict[str, list[str]] = {"zh": [], "en": []}
@@ -101,21 +164,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             keywords[lang].extend(code.rules.keywords.get(lang, ()))
     cues = {lang: list(v) for lang, v in codebook.negation.cues.items()}
 
-    t_gen, segments = _timed(
-        lambda: list(
-            generate_segments(
-                int(args.mb * MB),
-                keywords=keywords,
-                cues=cues,
-                zh_share=args.zh_share,
-                seed=args.seed,
-            )
+    if args.text == "corpus":
+        source = sample_corpus_segments(
+            int(args.mb * MB), corpus_dir=ROOT / "corpus", zh_share=args.zh_share, seed=args.seed
         )
-    )
+    else:
+        source = generate_segments(
+            int(args.mb * MB), keywords=keywords, cues=cues, zh_share=args.zh_share, seed=args.seed
+        )
+    t_gen, segments = _timed(lambda: list(source))
     zh = [s for s in segments if s.lang == "zh"]
     en = [s for s in segments if s.lang == "en"]
     mb_zh, mb_en = _mb(zh), _mb(en)
-    print(f"codebook   {args.codebook.relative_to(ROOT) if args.codebook.is_relative_to(ROOT) else args.codebook}")
+    print(
+        f"codebook   {args.codebook.relative_to(ROOT) if args.codebook.is_relative_to(ROOT) else args.codebook}"
+    )
     print(
         f"           {len(codebook)} codes, {len(keywords['zh'])} zh + {len(keywords['en'])} en "
         f"keywords, {len(codebook.codes_with_rules())} codes with rules"
@@ -166,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"\ncompile_codebook: {t_compile:.2f} s\n")
     print("Chinese segments")
-    _rate("(a) raw pyahocorasick pass, keywords only", t_a_zh, mb_zh, len(zh), f"{n_a_zh:,} matches")
+    _rate(
+        "(a) raw pyahocorasick pass, keywords only", t_a_zh, mb_zh, len(zh), f"{n_a_zh:,} matches"
+    )
     note = (
         f"extrapolated from {mb_sample:.2f} MB / {len(sample):,} segments"
         if extrapolated
@@ -187,7 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if en:
         print("English segments")
-        _rate("(a) raw pyahocorasick pass, keywords only", t_a_en, mb_en, len(en), f"{n_a_en:,} matches")
+        _rate(
+            "(a) raw pyahocorasick pass, keywords only",
+            t_a_en,
+            mb_en,
+            len(en),
+            f"{n_a_en:,} matches",
+        )
         _rate(
             "(c) casekit apply_rules, end to end",
             t_c_en,
@@ -200,9 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     total_c = t_c_zh + t_c_en
     if total_c:
         _rate("all segments: (c) end to end", total_c, mb_zh + mb_en, len(segments))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    print(f"\npeak memory (max RSS, whole process incl. corpus in memory): {peak * scale / MB:.0f} MB")
+    print(f"\npeak memory (max RSS, whole process incl. corpus in memory): {_peak_rss_mb():.0f} MB")
+    if args.memory_sizes:
+        _memory_growth(args, [float(x) for x in args.memory_sizes.split(",")])
     return 0
 
 

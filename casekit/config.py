@@ -9,10 +9,11 @@ from typing import Any
 
 from casekit.errors import ConfigError
 
-__all__ = ["CONFIG_NAME", "DEFAULT_CONFIG", "DEFAULT_TOML", "UNITS", "load_config"]
+__all__ = ["CONFIG_NAME", "DEFAULT_CONFIG", "DEFAULT_TOML", "MEASURES", "UNITS", "load_config"]
 
 CONFIG_NAME = "casekit.toml"
 UNITS = ("turn", "paragraph", "sentence", "article")
+MEASURES = ("count", "jaccard", "dice", "cosine", "lift", "npmi")
 
 # The written default; every key is documented here and in docs/config.md.
 DEFAULT_TOML = """\
@@ -43,6 +44,25 @@ en_model = ""                # optional installed trained spaCy pipeline; blank 
 
 [autocode]
 unit = "paragraph"           # unit the rules are evaluated on
+
+[analysis]
+unit = "turn"                # unit co-occurrence and patterns count over (documents without it use paragraphs)
+source = "auto"              # codings analysed: auto | manual | all
+coders = []                  # only these coders (e.g. ["consensus"]); empty = every coder of the source
+measure = "jaccard"          # co-occurrence strength: count | jaccard | dice | cosine | lift | npmi
+min_count = 2                # pairs co-occurring fewer times are not reported
+alpha = 0.05                 # q-value threshold for "significant" pairs and network edges
+top = 3                      # partners listed per dilemma in the patterns table
+by = ["level", "doc_type"]   # document attributes for frequencies and cross-tabs
+
+[figures]
+formats = ["pdf", "svg", "png"]
+lang = "zh"                  # label language; falls back to en without a CJK font
+dpi = 300
+
+[run]
+# Codings files (the codings exchange format) imported before analysis; globs relative to the project.
+import_codings = []
 """
 
 DEFAULT_CONFIG: dict[str, Any] = tomllib.loads(DEFAULT_TOML.format(name="casekit project"))
@@ -93,5 +113,20 @@ def _validate(config: dict[str, Any], path: Path) -> None:
     for doc_type, units in config["segment"].items():
         if not isinstance(units, list) or any(u not in UNITS for u in units):
             fail(f"segment.{doc_type}", f"a list of units from {', '.join(UNITS)}")
-    if config["autocode"].get("unit") not in UNITS:
-        fail("autocode.unit", f"one of {', '.join(UNITS)}")
+    for key in ("autocode.unit", "analysis.unit"):
+        section, name = key.split(".")
+        if config[section].get(name) not in UNITS:
+            fail(key, f"one of {', '.join(UNITS)}")
+    if config["analysis"].get("source") not in ("auto", "manual", "all"):
+        fail("analysis.source", "one of auto, manual, all")
+    if config["analysis"].get("measure") not in MEASURES:
+        fail("analysis.measure", f"one of {', '.join(MEASURES)}")
+    for key in ("analysis.coders", "analysis.by", "figures.formats", "run.import_codings"):
+        section, name = key.split(".")
+        value = config[section].get(name)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            fail(key, "a list of strings")
+    if not set(config["figures"]["formats"]) <= {"pdf", "svg", "png"}:
+        fail("figures.formats", "a list from pdf, svg, png")
+    if config["figures"].get("lang") not in ("zh", "en"):
+        fail("figures.lang", "zh or en")

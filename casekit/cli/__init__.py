@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "docs": "casekit.cli.ingest_cmds:docs_group",
     "segments": "casekit.cli.ingest_cmds:segments_cmd",
     "codebook": "casekit.cli.codebook_cmds:codebook_group",
+    "agree": "casekit.cli.agree_cmds:agree_cmd",
+    "evaluate": "casekit.cli.agree_cmds:evaluate_cmd",
     "autocode": "casekit.cli.autocode_cmds:autocode_cmd",
     "explain": "casekit.cli.autocode_cmds:explain_cmd",
 }
@@ -75,6 +77,8 @@ SUMMARIES: dict[str, str] = {
     "docs": "List or show ingested documents.",
     "segments": "List a document's segments with their offsets.",
     "codebook": "Validate, show, test, export and compare codebooks.",
+    "agree": "Agreement between coders: percent, kappa, Krippendorff's alpha, disagreements.",
+    "evaluate": "Precision, recall and F1 of automatic codings against a human coder.",
     "autocode": "Code every segment with the codebook's rules.",
     "explain": "Show which rules fired on a segment, and which nearly did.",
 }

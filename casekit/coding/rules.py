@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,8 +19,13 @@ from casekit.coding.patterns import (
     pattern_prefilter,
     validate_pattern,
 )
-from casekit.coding.polarity import NegationFinder
-from casekit.coding.proximity import ProximitySpec, evaluate_proximity, zh_sentence_ends
+from casekit.coding.polarity import Cue, NegationFinder
+from casekit.coding.proximity import (
+    ProximitySpec,
+    evaluate_proximity,
+    proximity_spans,
+    zh_sentence_ends,
+)
 from casekit.coding.regexes import RegexSpec, compile_regex_rule
 from casekit.errors import CodebookError, CodingError, Problem
 from casekit.nlp import pipelines
@@ -56,7 +62,8 @@ class _LangRules:
 
     lang: str
     # Keywords, exclusion phrases, proximity terms of every code and the anchors of regexes
-    # and patterns, in one automaton: key -> (len(key), word entries, substring entries).
+    # and patterns, in one automaton: key -> (len(key), (keyword entries, other word
+    # entries, substring entries)); see _compile_lang.
     automaton: ahocorasick.Automaton | None
     regexes: tuple[RegexSpec, ...]
     patterns: tuple[PatternSpec, ...]
@@ -64,6 +71,9 @@ class _LangRules:
     untriggered_regexes: tuple[int, ...]
     untriggered_patterns: tuple[int, ...]
     proximity: tuple[ProximitySpec, ...]
+    # Exclusion and proximity-term entries of each literal that has any, by literal index:
+    # the hot loop records a literal's occurrences once, however many rules use it.
+    others: tuple[tuple[tuple[int, Any], ...], ...]
     negation: NegationFinder | None
     polar: dict[str, str]  # strategy code -> paired dilemma code
     pattern_codes: dict[str, str]  # rule id -> code
@@ -207,15 +217,15 @@ def _compile_lang(codebook: Codebook, lang: str, problems: list[Problem]) -> _La
                 )
 
     untriggered_regexes: list[int] = []
-    for idx, rx in enumerate(regexes):
-        keys = _trigger_keys(rx.anchors, lang, folded=False)
+    for idx, regex_spec in enumerate(regexes):
+        keys = _trigger_keys(regex_spec.anchors, lang, folded=regex_spec.folded)
         for key in keys:
             substrings.setdefault(key, {})[(_REGEX_TRIGGER, idx, None)] = None
         if not keys:
             untriggered_regexes.append(idx)
     untriggered_patterns: list[int] = []
-    for idx, pat in enumerate(patterns):
-        best = max(pat.anchors, key=lambda g: min(len(a) for a in g), default=None)
+    for idx, pattern_spec in enumerate(patterns):
+        best = max(pattern_spec.anchors, key=lambda g: min(len(a) for a in g), default=None)
         keys = _trigger_keys(best, lang, folded=True)
         for key in keys:
             substrings.setdefault(key, {})[(_PATTERN_TRIGGER, idx, None)] = None
@@ -227,10 +237,27 @@ def _compile_lang(codebook: Codebook, lang: str, problems: list[Problem]) -> _La
     if polar and cues:
         window = codebook.negation.window.get(lang, DEFAULT_NEGATION_WINDOW[lang])
         negation = NegationFinder(lang, cues, window)
-    table = {
-        key: (tuple(words.get(key, ())), tuple(substrings.get(key, ())))
-        for key in {**words, **substrings}
-    }
+    # Value per key: (keyword entries (code, rule_id, is_polar), other word entries
+    # (kind, ref), substring entries (kind, ref)); split so the hot loop needs no dispatch
+    # for the common case of a plain keyword.
+    table: dict[str, tuple[Any, ...]] = {}
+    others: list[tuple[tuple[int, Any], ...]] = []
+    for key in {**words, **substrings}:
+        entries = list(words.get(key, ()))
+        keyword_entries = tuple(
+            (ref, rule_id, kind == _KW_POLAR)
+            for kind, ref, rule_id in entries
+            if kind in (_KW, _KW_POLAR)
+        )
+        other_entries = tuple(
+            (kind, ref) for kind, ref, _ in entries if kind not in (_KW, _KW_POLAR)
+        )
+        other_id = -1
+        if other_entries:
+            other_id = len(others)
+            others.append(other_entries)
+        substring_entries = tuple((kind, ref) for kind, ref, _ in substrings.get(key, ()))
+        table[key] = (keyword_entries, other_id, substring_entries)
     return _LangRules(
         lang=lang,
         automaton=build_automaton(table),
@@ -239,6 +266,7 @@ def _compile_lang(codebook: Codebook, lang: str, problems: list[Problem]) -> _La
         untriggered_regexes=tuple(untriggered_regexes),
         untriggered_patterns=tuple(untriggered_patterns),
         proximity=tuple(proximity),
+        others=tuple(others),
         negation=negation,
         polar=polar,
         pattern_codes={p.rule_id: p.code for p in patterns},
@@ -314,8 +342,26 @@ def apply_rules(
 
 
 def explain(compiled: CompiledCodebook, text: str, lang: str | None = None) -> Explanation:
-    """The hits on ``text`` and the near misses: hits cancelled by an exclusion, hits recoded
-    by a negation cue, and proximity rules that found only one side or too far apart."""
+    """What the rules do on ``text``: the hits, and the near misses.
+
+    Parameters
+    ----------
+    compiled
+        From :func:`compile_codebook`.
+    text
+        Any text.
+    lang
+        ``"zh"`` or ``"en"``; ``None`` (the default) detects it.
+
+    Returns
+    -------
+    Explanation
+        ``hits`` exactly as :func:`apply_rules` returns them, and ``near_misses``: hits
+        cancelled by an exclusion phrase, hits recoded by a negation cue (the recoded hit is
+        among ``hits``), and proximity rules that found terms of one side only or both sides
+        too far apart. Proximity terms are often common words, so ``one_side`` near misses
+        can be many; a display may want to group or hide them.
+    """
     lang = lang or pipelines.detect_language(text)
     hits, near = _run(compiled, text, lang, None, near=True)
     return Explanation(text, lang, tuple(hits), tuple(near))
@@ -354,7 +400,10 @@ def _run(
         lang = pipelines.detect_language(text)
     rules = compiled.langs.get(lang)
     if rules is None:
-        raise CodingError(f"unsupported language {lang!r}: rules run on 'zh' or 'en' text")
+        raise CodingError(
+            f"unsupported language {lang!r}: rules run on 'zh' or 'en' text "
+            "(pass None to detect the language of each text)"
+        )
     if doc is not None and doc.text != text:
         raise CodingError("the spaCy Doc passed to the rule engine is not a Doc of this text")
     if not text:
@@ -370,33 +419,48 @@ def _run(
     # 1. One automaton pass: keywords, exclusion phrases, proximity terms, rule triggers.
     exclusions: dict[str, list[tuple[int, int]]] = {}
     terms: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-    regex_ids: set[int] = set(rules.untriggered_regexes)
-    pattern_ids: set[int] = set(rules.untriggered_patterns)
+    triggered: list[tuple[int, int]] = []  # (kind, index) of regexes and patterns
     if rules.automaton is not None:
-        for last, (length, (word_entries, substring_entries)) in rules.automaton.iter(folded):
+        iter_matches = rules.automaton.iter(folded)
+        occurrences: dict[int, list[tuple[int, int]]] = {}
+        for last, (length, (kw_entries, other_id, substring_entries)) in iter_matches:
             start = last - length + 1
             end = last + 1
-            for kind, ref, _ in substring_entries:
-                (regex_ids if kind == _REGEX_TRIGGER else pattern_ids).add(ref)
-            if not word_entries:
-                continue
+            if substring_entries:
+                triggered.extend(substring_entries)
+                if not kw_entries and other_id < 0:
+                    continue
             # Inlined at_word_boundaries: this loop is the engine's hot path.
             if english and (
                 (start > 0 and folded[start].isalnum() and folded[start - 1].isalnum())
                 or (end < n and folded[end - 1].isalnum() and folded[end].isalnum())
             ):
                 continue
-            for kind, ref, rule_id in word_entries:
-                if kind <= _KW_POLAR:
-                    found.append(Hit(ref, start, end, text[start:end], rule_id, "keyword"))
-                    polar_seen = polar_seen or kind == _KW_POLAR
-                elif kind == _EXCL:
-                    exclusions.setdefault(ref, []).append((start, end))
+            if kw_entries:
+                matched = text[start:end]
+                for code, rule_id, is_polar in kw_entries:
+                    found.append(Hit(code, start, end, matched, rule_id, "keyword"))
+                    if is_polar:
+                        polar_seen = True
+            if other_id >= 0:
+                spans = occurrences.get(other_id)
+                if spans is None:
+                    occurrences[other_id] = [(start, end)]
+                else:
+                    spans.append((start, end))
+        for other_id, spans in occurrences.items():
+            for kind, ref in rules.others[other_id]:
+                if kind == _EXCL:
+                    exclusions.setdefault(ref, []).extend(spans)
                 else:
                     sides = terms.get(ref)
                     if sides is None:
                         sides = terms[ref] = ([], [])
-                    sides[kind - _PROX_A].append((start, end))
+                    sides[kind - _PROX_A].extend(spans)
+        for a_side, b_side in terms.values():
+            # Text order, as the automaton reported them, whichever literal they came from.
+            a_side.sort(key=_by_end)
+            b_side.sort(key=_by_end)
 
     # 2. A Doc only if a token-level rule needs one.
     def get_doc() -> Doc:
@@ -409,10 +473,19 @@ def _run(
         return doc
 
     # 3. Regexes whose anchor occurs.
-    for idx in sorted(regex_ids):
+    # (An untriggered regex may still have short anchors to check; a triggered one's anchor
+    # was just seen.)
+    regex_ids = [
+        i
+        for i in rules.untriggered_regexes
+        if rules.regexes[i].may_match(text, folded if english else None)
+    ]
+    pattern_ids = list(rules.untriggered_patterns)
+    if triggered:
+        for kind, ref in dict.fromkeys(triggered):
+            (regex_ids if kind == _REGEX_TRIGGER else pattern_ids).append(ref)
+    for idx in regex_ids:
         rx = rules.regexes[idx]
-        if not rx.may_match(text):
-            continue
         for m in rx.regex.finditer(text):
             if m.end() > m.start():
                 found.append(Hit(rx.code, m.start(), m.end(), m.group(), rx.rule_id, "regex"))
@@ -434,11 +507,16 @@ def _run(
         if not (a_spans and b_spans) and not near:
             continue
         spec = rules.proximity[idx]
+        if not near:
+            for s, e in proximity_spans(spec, a_spans, b_spans, text, sentence_ends):
+                found.append(Hit(spec.code, s, e, text[s:e], spec.rule_id, "proximity"))
+                polar_seen = polar_seen or spec.code in polar
+            continue
         outcome = evaluate_proximity(spec, a_spans, b_spans, text, sentence_ends)
         for s, e in outcome.spans:
             found.append(Hit(spec.code, s, e, text[s:e], spec.rule_id, "proximity"))
             polar_seen = polar_seen or spec.code in polar
-        if near and outcome.miss_reason and outcome.miss_span:
+        if outcome.miss_reason and outcome.miss_span:
             s, e = outcome.miss_span
             misses.append(
                 NearMiss(
@@ -477,6 +555,10 @@ def _run(
     return found, misses
 
 
+def _by_end(span: tuple[int, int]) -> tuple[int, int]:
+    return span[1], span[0]
+
+
 def _exclude_and_flip(
     rules: _LangRules,
     text: str,
@@ -486,18 +568,25 @@ def _exclude_and_flip(
     misses: list[NearMiss] | None,
 ) -> list[Hit]:
     unit = "words" if rules.lang == "en" else "characters"
+    polar = rules.polar
+    cues: dict[int, Cue | None] = {}  # by hit start: several rules often hit the same term
     hits: list[Hit] = []
     for hit in found:
+        if hit.code not in exclusions and hit.code not in polar:
+            hits.append(hit)
+            continue
         cancelled = _overlapping(exclusions.get(hit.code, ()), hit)
         if cancelled is not None:
             if misses is not None:
                 s, e = cancelled
                 misses.append(_miss(hit, "excluded", f"exclusion phrase {text[s:e]!r} at {s}-{e}"))
             continue
-        negated = rules.polar.get(hit.code)
+        negated = polar.get(hit.code)
         cue = None
         if negated is not None and rules.negation is not None:
-            cue = rules.negation.find(text, folded, hit.start)
+            if hit.start not in cues:
+                cues[hit.start] = rules.negation.find(text, folded, hit.start)
+            cue = cues[hit.start]
         if cue is None or negated is None:
             hits.append(hit)
             continue
@@ -525,8 +614,8 @@ def _exclude_and_flip(
     return hits
 
 
-def _order(x: Hit | NearMiss) -> tuple[int, int, str, str]:
-    return (x.start, x.end, x.code, x.rule_id)
+# Hits and near misses are listed by (start, end, code, rule_id).
+_order = attrgetter("start", "end", "code", "rule_id")
 
 
 def _overlapping(spans: Iterable[tuple[int, int]], hit: Hit) -> tuple[int, int] | None:
@@ -540,4 +629,3 @@ def _miss(hit: Hit, reason: Any, detail: str) -> NearMiss:
     return NearMiss(
         hit.code, hit.start, hit.end, hit.matched_text, hit.rule_id, hit.rule_kind, reason, detail
     )
-

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casekit.errors import IngestError
-from casekit.text import cjk_share, normalize_newlines
+from casekit.text import normalize_newlines
 
 __all__ = ["SUPPORTED_SUFFIXES", "SourceText", "decode_bytes", "read_source"]
 
@@ -76,22 +76,17 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, str]:
 
 
 def _plausible_gb18030(text: str) -> bool:
-    # Arbitrary bytes often decode as GB18030; real GBK text is mostly common CJK ideographs.
+    # Arbitrary bytes often decode as GB18030; real GBK text is mostly common CJK ideographs
+    # and CJK punctuation.
     non_ascii = [ch for ch in text if ord(ch) > 127]
     if not non_ascii:
         return True
-    return (
-        cjk_share("".join(non_ascii)) > 0.0
-        and sum(
-            1
-            for ch in non_ascii
-            if "\u4e00" <= ch <= "\u9fff"
-            or "\u3000" <= ch <= "\u303f"
-            or "\uff00" <= ch <= "\uffef"
-        )
-        / len(non_ascii)
-        > 0.8
+    common = sum(
+        1
+        for ch in non_ascii
+        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
     )
+    return common / len(non_ascii) > 0.8
 
 
 def _read_docx(data: bytes, origin: str) -> str:

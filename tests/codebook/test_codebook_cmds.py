@@ -73,7 +73,8 @@ def test_validate_missing_file(run, tmp_path: Path) -> None:
     )
 
 
-def test_show_table_csv_json(run, small) -> None:
+def test_show_table_csv_json(run, small, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # outside any project: no coding counts
     table = run("show", str(VALID_SMALL), "--lang", "zh")
     assert table.exit_code == 0
     assert table.stdout.splitlines()[:2] == [
@@ -205,3 +206,28 @@ def test_default_path_errors(tmp_path: Path, monkeypatch, run) -> None:
     assert result.stderr.startswith(
         f"Error: {tmp_path / 'casekit.toml'}: [codebook] file = 'gone.yaml'"
     )
+
+
+def test_show_counts_codings_inside_a_project(run, tmp_path, monkeypatch) -> None:
+    from casekit.project import init_project
+
+    project = init_project(tmp_path / "p")
+    with project.store.transaction() as con:
+        con.execute(
+            "INSERT INTO documents(name, path, sha256, text, language, encoding, ingested_at) "
+            "VALUES ('d', 'corpus/d.txt', 'x', '平台', 'zh', 'utf-8', 'now')"
+        )
+        con.execute(
+            "INSERT INTO segments(document_id, key, unit, idx, start, end, text) "
+            "VALUES (1, 'd/p1', 'paragraph', 1, 0, 2, '平台')"
+        )
+        con.executemany(
+            "INSERT INTO codings(segment_id, code, start, end, source, coder, created_at) "
+            "VALUES (1, 'TECH.PLATFORM', 0, 2, ?, ?, 'now')",
+            [("manual", "li"), ("auto", "rules")],
+        )
+    project.close()
+    monkeypatch.chdir(tmp_path / "p")
+    table = run("show", str(VALID_SMALL), "--lang", "zh")
+    line = next(row for row in table.stdout.splitlines() if row.strip().startswith("TECH.PLATFORM"))
+    assert line.split()[-1] == "2"
