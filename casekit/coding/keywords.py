@@ -27,14 +27,22 @@ __all__ = [
 MAX_PHRASE_VARIANTS = 64
 
 # Folding is length-preserving so that offsets in the folded text are offsets in the text:
-# every whitespace character becomes a space (so "share\ndata" matches "share data"), and
+# every whitespace character becomes a space (so "share\ndata" matches "share data"),
 # curly apostrophes become straight ones.
 _EN_FOLD = str.maketrans(
     {
-        **{c: " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"},
+        **{
+            c: " "
+            for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+        },
         **{chr(c): " " for c in range(0x2000, 0x200B)},
         "\u2019": "'",
         "\u2018": "'",
+        # Letters that case-insensitive regexes equate with ASCII ones but str.lower() does
+        # not (or not in one code point): long s, dotless i, dotted capital I.
+        "\u017f": "s",
+        "\u0131": "i",
+        "\u0130": "i",
     }
 )
 _WORD = re.compile(r"\w+")
@@ -44,8 +52,8 @@ _SPACES = re.compile(r"\s+")
 def fold_en(text: str) -> str:
     """Lower-case ``text`` without changing its length (offsets stay valid).
 
-    ``str.lower`` turns a few characters (e.g. "İ") into two code points; those are kept as
-    they are so that position ``i`` of the result is character ``i`` of ``text``.
+    ``str.lower`` turns a few characters (e.g. "İ") into two code points; those are folded
+    one to one instead, so that position ``i`` of the result is character ``i`` of ``text``.
     """
     low = text.lower()
     if len(low) != len(text):
@@ -80,7 +88,9 @@ def _lemma_tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     import spacy.util
     import spacy_lookups_data
 
-    table: dict[str, str] = spacy.util.load_language_data(spacy_lookups_data.en["lemma_lookup"])
+    table: dict[str, str] = dict(
+        spacy.util.load_language_data(spacy_lookups_data.en["lemma_lookup"])
+    )
     lookup: dict[str, str] = {}
     # Lower-case entries first so that "americans" -> "american" wins over "Americans".
     for form, lemma in sorted(table.items(), key=lambda kv: kv[0] != kv[0].lower()):

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 
 from casekit.coding.keywords import count_words
 
-__all__ = ["ProximityOutcome", "ProximitySpec", "evaluate_proximity", "zh_sentence_ends"]
+__all__ = [
+    "ProximityOutcome",
+    "ProximitySpec",
+    "evaluate_proximity",
+    "proximity_spans",
+    "zh_sentence_ends",
+]
 
 # Sentence ends for Chinese measured on the raw text, the same characters the zh
 # sentencizer splits at (casekit.nlp.pipelines.ZH_SENTENCE_PUNCT), plus line breaks.
@@ -50,6 +56,93 @@ def zh_sentence_ends(text: str) -> list[int]:
 def _gap(text: str, first: Span, second: Span, lang: str) -> int:
     # Distance between two non-overlapping spans, ``first`` before ``second``.
     return count_words(text[first[1] : second[0]]) if lang == "en" else second[0] - first[1]
+
+
+# Up to this many b-terms a linear scan finds the nearest ones faster than sorting + bisect.
+_LINEAR_MAX = 16
+
+
+def _nearest(a: Span, b_spans: Sequence[Span]) -> tuple[Span | None, Span | None]:
+    # The b-term starting first at or after a's end, and the one ending last at or before
+    # a's start (overlapping b-terms are neither); of nested terms equally near, the longest
+    # (搞不懂 rather than 不懂).
+    after: Span | None = None
+    before: Span | None = None
+    for b in b_spans:
+        if b[0] >= a[1]:
+            if after is None or b[0] < after[0] or (b[0] == after[0] and b[1] > after[1]):
+                after = b
+        elif b[1] <= a[0] and (
+            before is None or b[1] > before[1] or (b[1] == before[1] and b[0] < before[0])
+        ):
+            before = b
+    return after, before
+
+
+def _pairs(
+    spec: ProximitySpec,
+    a_spans: Sequence[Span],
+    b_spans: Sequence[Span],
+    text: str,
+    sentence_ends: Callable[[], list[int]],
+) -> tuple[dict[Span, tuple[int, Span, Span]], tuple[int, Span, Span] | None]:
+    # For each b-term the closest qualifying a-term, as (gap, first, second) keyed by the b
+    # span; and the closest non-qualifying pair (for explanations).
+    lang = spec.lang
+    within = spec.within
+    sents = sentence_ends() if spec.same == "sentence" else None
+    linear = len(b_spans) <= _LINEAR_MAX
+    if not linear:
+        # Sorted so that bisecting picks the same terms as _nearest.
+        by_start = sorted(b_spans, key=lambda sp: (sp[0], -sp[1]))
+        starts = [s for s, _ in by_start]
+        by_end = sorted(b_spans, key=lambda sp: (sp[1], -sp[0]))
+        ends = [e for _, e in by_end]
+    pairs: dict[Span, tuple[int, Span, Span]] = {}
+    nearest_miss: tuple[int, Span, Span] | None = None
+    for a in a_spans:
+        if linear:
+            after, before = _nearest(a, b_spans)
+        else:
+            i = bisect_left(starts, a[1])
+            after = by_start[i] if i < len(by_start) else None
+            j = bisect_right(ends, a[0]) - 1
+            before = by_end[j] if j >= 0 else None
+        candidates: list[tuple[int, Span, Span]] = []  # (gap, first, second)
+        if after is not None:
+            candidates.append((_gap(text, a, after, lang), a, after))
+        if before is not None:
+            candidates.append((_gap(text, before, a, lang), before, a))
+        if len(candidates) == 2 and candidates[1] < candidates[0]:
+            candidates.reverse()
+        for gap, first, second in candidates:
+            if sents is not None:
+                ok = bisect_right(sents, first[0]) == bisect_right(sents, second[1] - 1)
+            else:
+                ok = within is not None and gap <= within
+            if ok:
+                b = second if first is a else first
+                kept = pairs.get(b)
+                if kept is None or gap < kept[0]:
+                    pairs[b] = (gap, first, second)
+                break
+            if nearest_miss is None or gap < nearest_miss[0]:
+                nearest_miss = (gap, first, second)
+    return pairs, nearest_miss
+
+
+def proximity_spans(
+    spec: ProximitySpec,
+    a_spans: Sequence[Span],
+    b_spans: Sequence[Span],
+    text: str,
+    sentence_ends: Callable[[], list[int]],
+) -> list[Span]:
+    """Spans where the rule fires (what :func:`evaluate_proximity` reports, without reasons)."""
+    if not a_spans or not b_spans:
+        return []
+    pairs, _ = _pairs(spec, a_spans, b_spans, text, sentence_ends)
+    return sorted({(f[0], s[1]) for _, f, s in pairs.values()})
 
 
 def evaluate_proximity(
@@ -95,40 +188,7 @@ def evaluate_proximity(
             first,
             f"{side}-term {text[first[0] : first[1]]!r} found, but no {other}-term",
         )
-    by_start = sorted(b_spans)
-    starts = [s for s, _ in by_start]
-    by_end = sorted(b_spans, key=lambda sp: (sp[1], sp[0]))
-    ends = [e for _, e in by_end]
-    sents = sentence_ends() if spec.same == "sentence" else []
-
-    def sentence_of(pos: int) -> int:
-        return bisect_right(sents, pos)
-
-    # For each b-term the closest qualifying a-term: (gap, first, second) keyed by the b span.
-    pairs: dict[Span, tuple[int, Span, Span]] = {}
-    nearest_miss: tuple[int, Span, Span] | None = None
-    for a in sorted(a_spans):
-        candidates: list[tuple[int, Span, Span]] = []  # (gap, first, second)
-        i = bisect_left(starts, a[1])
-        if i < len(by_start):
-            b = by_start[i]
-            candidates.append((_gap(text, a, b, spec.lang), a, b))
-        j = bisect_right(ends, a[0]) - 1
-        if j >= 0:
-            b = by_end[j]
-            candidates.append((_gap(text, b, a, spec.lang), b, a))
-        for gap, first, second in sorted(candidates):
-            if spec.same == "sentence":
-                ok = sentence_of(first[0]) == sentence_of(second[1] - 1)
-            else:
-                ok = spec.within is not None and gap <= spec.within
-            if ok:
-                b = second if first == a else first
-                if b not in pairs or gap < pairs[b][0]:
-                    pairs[b] = (gap, first, second)
-                break
-            if nearest_miss is None or gap < nearest_miss[0]:
-                nearest_miss = (gap, first, second)
+    pairs, nearest_miss = _pairs(spec, a_spans, b_spans, text, sentence_ends)
     if pairs:
         return ProximityOutcome(tuple(sorted({(f[0], s[1]) for _, f, s in pairs.values()})))
     if nearest_miss is None:  # every a-term overlaps a b-term

@@ -72,9 +72,7 @@ def run_codebook_tests(
     results: list[ExampleResult] = []
     for code in codebook:
         targets = descendants[code.id]
-        codable = any(
-            not codebook.codes[t].rules.is_empty() or t in flipped_into for t in targets
-        )
+        codable = any(not codebook.codes[t].rules.is_empty() or t in flipped_into for t in targets)
         for kind, texts in (("example", code.examples), ("counterexample", code.counterexamples)):
             for text in texts:
                 results.append(_check(compiled, code.id, targets, kind, text, codable))  # type: ignore[arg-type]

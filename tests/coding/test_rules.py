@@ -19,7 +19,7 @@ from casekit.coding import (
     compile_from_path,
     explain,
 )
-from casekit.errors import CodebookError, CodingError
+from casekit.errors import CasekitError, CodebookError, CodingError
 from casekit.nlp import pipelines
 from tests.coding.builders import code, codebook
 from tests.coding.conftest import FIXTURE
@@ -233,7 +233,9 @@ def test_chinese_proximity_within_characters(compiled: CompiledCodebook) -> None
 
 
 def test_chinese_proximity_either_order_nearest_pair(compiled: CompiledCodebook) -> None:
-    assert prox(apply_rules(compiled, "错误的数据", "zh")) == [("DIL.QUAL#prox1", 0, 5, "错误的数据")]
+    assert prox(apply_rules(compiled, "错误的数据", "zh")) == [
+        ("DIL.QUAL#prox1", 0, 5, "错误的数据")
+    ]
     # Both a-terms are near 对不上; the closer one pairs with it.
     assert prox(apply_rules(compiled, "平台上返回的数据对不上", "zh")) == [
         ("DIL.QUAL#prox1", 6, 11, "数据对不上")
@@ -292,9 +294,7 @@ def test_regex_rules(compiled: CompiledCodebook) -> None:
     hits = apply_rules(compiled, "后来省长亲自批示了。", "zh")
     assert hits == [Hit("ACTOR.GOV", 2, 8, "省长亲自批示", "ACTOR.GOV#regex1", "regex")]
     # lang "any" runs on both languages; the regex without an anchor runs on every text.
-    assert spans(apply_rules(compiled, "The NDRC said so", "en")) == [
-        ("ACTOR.GOV", 4, 8, "NDRC")
-    ]
+    assert spans(apply_rules(compiled, "The NDRC said so", "en")) == [("ACTOR.GOV", 4, 8, "NDRC")]
     assert spans(apply_rules(compiled, "国家NDRC", "zh")) == []  # \b: no boundary after 家
 
 
@@ -335,6 +335,7 @@ def test_no_doc_without_a_pattern_anchor(compiled: CompiledCodebook, doc_builds:
     apply_rules(compiled, "省数据共享交换平台没有纳入考核", "zh")
     apply_rules(compiled, "They shared data; no incentive.", "en")  # LEMMA share but no "records"
     apply_rules(compiled, "接口调不通", "zh")  # 接口 without 调用
+    apply_rules(compiled, "Records from 2019.", "en")  # same-sentence rule, one side only
     assert doc_builds == []
 
 
@@ -369,8 +370,12 @@ def test_language_is_detected_when_not_given(compiled: CompiledCodebook) -> None
 
 
 def test_unsupported_language(compiled: CompiledCodebook) -> None:
-    with pytest.raises(CodingError, match="unsupported language 'fr': rules run on 'zh' or 'en'"):
+    with pytest.raises(CodingError) as err:
         apply_rules(compiled, "données", "fr")
+    assert str(err.value) == (
+        "unsupported language 'fr': rules run on 'zh' or 'en' text "
+        "(pass None to detect the language of each text)"
+    )
 
 
 def test_empty_text(compiled: CompiledCodebook) -> None:
@@ -378,7 +383,11 @@ def test_empty_text(compiled: CompiledCodebook) -> None:
 
 
 def test_apply_rules_to_segments(compiled: CompiledCodebook) -> None:
-    segments = [("s1", "数据共享交换平台", "zh"), ("s2", "no incentive", None), ("s3", "无关", "zh")]
+    segments = [
+        ("s1", "数据共享交换平台", "zh"),
+        ("s2", "no incentive", None),
+        ("s3", "无关", "zh"),
+    ]
     assert [(sid, h.code, h.start) for sid, h in apply_rules_to_segments(compiled, segments)] == [
         ("s1", "TECH.EXCHANGE", 0),
         ("s1", "TECH.EXCHANGE", 0),
@@ -417,3 +426,31 @@ def test_compile_from_path_is_cached_per_file_version(tmp_path: Path) -> None:
     assert first.codebook.id == "CASEKIT-TEST-RULES"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert compile_from_path(path) is not first
+
+
+def test_proximity_prefers_the_longest_of_nested_terms() -> None:
+    rule = ProximityRule("P#prox1", "zh", ("系统",), ("搞不懂", "不懂"), within=3)
+    compiled = compile_codebook(codebook(code("P", proximity=(rule,))))
+    assert prox(apply_rules(compiled, "搞不懂系统", "zh")) == [("P#prox1", 0, 5, "搞不懂系统")]
+    assert prox(apply_rules(compiled, "系统搞不懂", "zh")) == [("P#prox1", 0, 5, "系统搞不懂")]
+    # Many b-terms take the bisect path; it picks the same terms.
+    text = "不懂，" * 20 + "搞不懂系统"
+    assert prox(apply_rules(compiled, text, "zh")) == [("P#prox1", 60, 65, "搞不懂系统")]
+
+
+def test_reduce_per_span_keeps_distinct_spans(compiled: CompiledCodebook) -> None:
+    segments = [("s1", "数据共享没有纳入考核", "zh")]
+    assert [
+        (h.code, h.start, h.end)
+        for _, h in apply_rules_to_segments(compiled, segments, reduce="span")
+    ] == [
+        ("TECH.EXCHANGE", 0, 4),
+        ("DIL.NO_INC", 4, 10),
+    ]
+
+
+def test_named_model_is_loaded_only_when_a_doc_is_needed() -> None:
+    compiled = compile_codebook(CODEBOOK, models={"en": "casekit_no_such_model"})
+    assert [h.code for h in apply_rules(compiled, "no incentive", "en")] == ["DIL.NO_INC"]
+    with pytest.raises(CasekitError, match="'casekit_no_such_model' is not installed"):
+        apply_rules(compiled, "They share records.", "en")

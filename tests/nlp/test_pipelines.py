@@ -54,7 +54,9 @@ def test_en_pipeline_has_lookup_lemmas_and_sentences() -> None:
 
 
 def test_unknown_language() -> None:
-    with pytest.raises(ConfigError, match="unsupported language 'fr': casekit handles 'zh' and 'en'"):
+    with pytest.raises(
+        ConfigError, match="unsupported language 'fr': casekit handles 'zh' and 'en'"
+    ):
         get_pipeline("fr")
 
 
