@@ -8,14 +8,21 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from casekit.errors import IngestError
 from casekit.ingest.manifest import Manifest, read_manifest
 from casekit.ingest.readers import SUPPORTED_SUFFIXES, SourceText, read_source
 from casekit.project import Project
-from casekit.segmentation import Segment, segment_key, segment_text
-from casekit.store import Store, utc_now
+from casekit.segmentation import Segment, segment_text
+from casekit.store import Store
+from casekit.store.documents import (
+    count_document_codings,
+    document_by_name,
+    document_by_path,
+    insert_document,
+    replace_document,
+    update_document_attributes,
+)
 from casekit.text import detect_language
 
 __all__ = ["IngestReport", "collect_files", "ingest_corpus"]
@@ -127,13 +134,9 @@ def _prepare(
             path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
         )
         row = dict(manifest.rows.get(rel_corpus, {})) if manifest else {}
-        existing = store.con.execute(
-            "SELECT * FROM documents WHERE path = ?", (rel_project,)
-        ).fetchone()
+        existing = document_by_path(store, rel_project)
         if existing is None:
-            other = store.con.execute(
-                "SELECT path FROM documents WHERE name = ?", (name,)
-            ).fetchone()
+            other = document_by_name(store, name)
             if other is not None:
                 raise IngestError(
                     f"{path}: duplicate document name '{name}' (already ingested from {other['path']})"
@@ -147,11 +150,7 @@ def _prepare(
             prepared.append(item)
             continue
         if existing is not None and not force:
-            n_codings = store.scalar(
-                "SELECT COUNT(*) FROM codings c JOIN segments s ON s.id = c.segment_id "
-                "WHERE s.document_id = ? AND c.deleted_at IS NULL",
-                (existing["id"],),
-            )
+            n_codings = count_document_codings(store, existing["id"])
             if n_codings:
                 raise IngestError(
                     f"{path}: changed since it was ingested and {n_codings} codings point into it; "
@@ -237,144 +236,52 @@ def _attributes_changed(item: _Prepared) -> bool:
 def _update_attributes(store: Store, item: _Prepared) -> None:
     assert item.existing is not None
     with store.transaction() as con:
-        con.execute(
-            "UPDATE documents SET attributes = ?, doc_type = ?, language = ? WHERE id = ?",
-            (_dumps(item.attributes), item.doc_type, item.language, item.existing["id"]),
+        update_document_attributes(
+            con,
+            item.existing["id"],
+            item.name,
+            attributes=item.attributes,
+            doc_type=item.doc_type,
+            language=item.language,
+            actor=ACTOR,
         )
-        Store.log_event(con, ACTOR, "document.attributes", {"document": item.name})
-
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
-
-
-def _insert_segments(
-    con: sqlite3.Connection, document_id: int, name: str, segments: list[Segment]
-) -> None:
-    con.executemany(
-        "INSERT INTO segments(document_id, key, unit, idx, start, end, speaker, label, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                document_id,
-                segment_key(name, s.unit, s.idx),
-                s.unit,
-                s.idx,
-                s.start,
-                s.end,
-                s.speaker,
-                s.label,
-                s.text,
-            )
-            for s in segments
-        ],
-    )
 
 
 def _insert_document(store: Store, item: _Prepared) -> None:
     assert item.source is not None
     with store.transaction() as con:
-        cur = con.execute(
-            "INSERT INTO documents(name, path, sha256, text, language, doc_type, encoding, "
-            "cr_positions, attributes, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                item.name,
-                item.path,
-                item.source.sha256,
-                item.source.text,
-                item.language,
-                item.doc_type,
-                item.source.encoding,
-                json.dumps(list(item.source.cr_positions)),
-                _dumps(item.attributes),
-                utc_now(),
-            ),
+        insert_document(
+            con,
+            name=item.name,
+            path=item.path,
+            sha256=item.source.sha256,
+            text=item.source.text,
+            language=item.language,
+            doc_type=item.doc_type,
+            encoding=item.source.encoding,
+            attributes=item.attributes,
+            segments=item.segments,
+            cr_positions=item.source.cr_positions,
+            actor=ACTOR,
         )
-        _insert_segments(con, int(cur.lastrowid or 0), item.name, item.segments)
-        Store.log_event(con, ACTOR, "document.add", {"document": item.name, "path": item.path})
-
-
-def _nearest(haystack: str, needle: str, near: int) -> int | None:
-    best, pos = None, haystack.find(needle)
-    while pos != -1:
-        if best is None or abs(pos - near) < abs(best - near):
-            best = pos
-        pos = haystack.find(needle, pos + 1)
-    return best
 
 
 def _replace_document(store: Store, item: _Prepared) -> tuple[int, int]:
     """Swap in new text and segments; re-anchor codings on their text. Returns (kept, dropped)."""
     assert item.source is not None and item.existing is not None
-    doc_id = item.existing["id"]
-    old_text = item.existing["text"]
-    new_text = item.source.text
-    kept = dropped = 0
     with store.transaction() as con:
-        con.execute("PRAGMA defer_foreign_keys = ON")
-        codings = con.execute(
-            "SELECT c.*, s.unit AS seg_unit FROM codings c JOIN segments s ON s.id = c.segment_id "
-            "WHERE s.document_id = ?",
-            (doc_id,),
-        ).fetchall()
-        con.execute("DELETE FROM segments WHERE document_id = ?", (doc_id,))
-        con.execute(
-            "UPDATE documents SET sha256 = ?, text = ?, language = ?, doc_type = ?, encoding = ?, "
-            "cr_positions = ?, attributes = ?, ingested_at = ? WHERE id = ?",
-            (
-                item.source.sha256,
-                new_text,
-                item.language,
-                item.doc_type,
-                item.source.encoding,
-                json.dumps(list(item.source.cr_positions)),
-                _dumps(item.attributes),
-                utc_now(),
-                doc_id,
-            ),
-        )
-        _insert_segments(con, doc_id, item.name, item.segments)
-        new_segments = con.execute(
-            "SELECT id, unit, start, end FROM segments WHERE document_id = ?", (doc_id,)
-        ).fetchall()
-        for coding in codings:
-            quoted = old_text[coding["start"] : coding["end"]]
-            pos = _nearest(new_text, quoted, coding["start"]) if quoted else None
-            target = None
-            if pos is not None:
-                end = pos + len(quoted)
-                target = next(
-                    (
-                        s
-                        for s in new_segments
-                        if s["unit"] == coding["seg_unit"] and s["start"] <= pos and end <= s["end"]
-                    ),
-                    None,
-                )
-            if target is None:
-                con.execute("DELETE FROM codings WHERE id = ?", (coding["id"],))
-                Store.log_event(
-                    con,
-                    ACTOR,
-                    "coding.drop",
-                    {"document": item.name, "reason": "text changed", "coding": dict(coding)},
-                )
-                dropped += 1
-            else:
-                con.execute(
-                    "UPDATE codings SET segment_id = ?, start = ?, end = ? WHERE id = ?",
-                    (target["id"], pos, pos + len(quoted), coding["id"]),
-                )
-                kept += 1
-        Store.log_event(
+        return replace_document(
             con,
-            ACTOR,
-            "document.update",
-            {
-                "document": item.name,
-                "path": item.path,
-                "codings_kept": kept,
-                "codings_dropped": dropped,
-            },
+            item.existing["id"],
+            item.name,
+            path=item.path,
+            sha256=item.source.sha256,
+            text=item.source.text,
+            language=item.language,
+            doc_type=item.doc_type,
+            encoding=item.source.encoding,
+            attributes=item.attributes,
+            segments=item.segments,
+            cr_positions=item.source.cr_positions,
+            actor=ACTOR,
         )
-    return kept, dropped
