@@ -26,6 +26,13 @@ COMMANDS: dict[str, str] = {
     "evaluate": "casekit.cli.agree_cmds:evaluate_cmd",
     "autocode": "casekit.cli.autocode_cmds:autocode_cmd",
     "explain": "casekit.cli.autocode_cmds:explain_cmd",
+    "code": "casekit.cli.code_cmds:code_group",
+    "memo": "casekit.cli.memo_cmds:memo_group",
+    "history": "casekit.cli.history_cmds:history_cmd",
+    "undo": "casekit.cli.history_cmds:undo_cmd",
+    "import": "casekit.cli.exchange_cmds:import_group",
+    "export": "casekit.cli.exchange_cmds:export_group",
+    "reconcile": "casekit.cli.reconcile_cmds:reconcile_cmd",
 }
 
 ORIENTATION = """\
@@ -81,6 +88,13 @@ SUMMARIES: dict[str, str] = {
     "evaluate": "Precision, recall and F1 of automatic codings against a human coder.",
     "autocode": "Code every segment with the codebook's rules.",
     "explain": "Show which rules fired on a segment, and which nearly did.",
+    "code": "Code segments by hand: add, rm, list, show, or an interactive session.",
+    "memo": "Write and read memos on the project, documents, codes and segments.",
+    "history": "List the event log: every change, who made it, whether it is undone.",
+    "undo": "Revert the latest change (of a coder); undo is itself logged.",
+    "import": "Import work made elsewhere (codings CSV).",
+    "export": "Export the project's work (codings CSV).",
+    "reconcile": "Adjudicate two coders' codings into a consensus coder.",
 }
 
 

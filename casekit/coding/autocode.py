@@ -8,24 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from casekit.codebook.model import Codebook
+from casekit.coding.manual import sync_codebook
 from casekit.errors import CasekitError
 from casekit.project import Project
 from casekit.store import Store
 from casekit.store.codings import (
-    CodeRow,
     NewCoding,
     autocode_done,
     replace_auto_codings,
-    sync_codes,
 )
 
 __all__ = [
     "AutocodeReport",
     "autocode_project",
     "code_document",
-    "codebook_code_rows",
-    "ensure_codes",
 ]
 
 Progress = Callable[[int, int, str], None]
@@ -56,27 +52,6 @@ class AutocodeReport:
         if self.n_skipped:
             text += f"; {self.n_skipped} documents already up to date (use --force to redo)"
         return text
-
-
-def codebook_code_rows(codebook: Codebook) -> list[CodeRow]:
-    """The codebook's codes as rows of the store's ``codes`` table."""
-    return [
-        CodeRow(
-            id=c.id,
-            parent=c.parent,
-            family=c.family,
-            name_zh=c.names.get("zh", ""),
-            name_en=c.names.get("en", ""),
-            definition=c.definition,
-            codebook=codebook.id,
-        )
-        for c in codebook
-    ]
-
-
-def ensure_codes(project: Project, codebook: Codebook) -> dict[str, int]:
-    """Make the project's ``codes`` table match ``codebook``."""
-    return sync_codes(project.store, codebook_code_rows(codebook))
 
 
 def code_document(compiled: Any, segments: list[tuple[int, int, str, str]]) -> list[NewCoding]:
@@ -177,7 +152,7 @@ def autocode_project(
     }
     compiled = compile_codebook(codebook, models=models)
     store = project.store
-    ensure_codes(project, codebook)
+    sync_codebook(project, codebook)
 
     sql = "SELECT id, name, language, sha256 FROM documents"
     params: tuple[Any, ...] = ()
