@@ -9,15 +9,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from casekit.errors import CasekitError
+from casekit.project import Project
 from casekit.store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["codes_frame", "codings_frame", "segments_frame"]
+    from casekit.analysis.matrix import SegmentCodeMatrix
+
+__all__ = [
+    "FALLBACK_UNIT",
+    "Selection",
+    "codes_frame",
+    "codings_frame",
+    "load_selection",
+    "segments_frame",
+]
+
+# Documents without segments of the analysis unit (policies have no turns) are counted by this.
+FALLBACK_UNIT = "paragraph"
 
 Source = Literal["auto", "manual", "all"]
 
@@ -255,3 +269,109 @@ def _regroup(store: Store, records: list[dict], unit: str) -> list[dict]:
                 )
             i += 1
     return out
+
+
+@dataclass
+class Selection:
+    """Codings and the segment universe of one unit, as the analysis functions take them."""
+
+    codings: pd.DataFrame
+    segments: pd.DataFrame
+    codes: pd.DataFrame
+    unit: str
+    by_document: bool
+    n_fallback: int = 0  # documents without the unit, counted by paragraph
+
+    def matrix(self, window: int | None = None) -> SegmentCodeMatrix:
+        from casekit.analysis.matrix import segment_code_matrix
+
+        if window is not None and self.by_document:
+            raise CasekitError("a window counts segments; it cannot be used with --unit document")
+        return segment_code_matrix(
+            self.codings, self.segments, window=window, by_document=self.by_document
+        )
+
+
+def load_selection(
+    project: Project,
+    *,
+    unit: str | None,
+    source: str | None,
+    coders: tuple[str, ...],
+    level: int | None,
+) -> Selection:
+    """The frames for one analysis; raises with what to do when they are empty.
+
+    Options left unset come from ``[analysis]`` in casekit.toml. Documents that have no
+    segments of the unit (policy documents have no turns) are counted by paragraph, as the
+    config documents.
+    """
+    from casekit.store.queries import project_status
+
+    settings = project.config["analysis"]
+    by_document = unit == "document"
+    unit = settings["unit"] if unit in (None, "document") else unit
+    source = source or settings["source"]
+    coders = coders or tuple(settings["coders"])
+    store = project.store
+    if coders:
+        known = set(project_status(store)["coders"]) | {"rules"}
+        unknown = [c for c in coders if c not in known]
+        if unknown:
+            raise CasekitError(
+                f"unknown coder {', '.join(unknown)}; coders in this project: "
+                f"{', '.join(sorted(known - {'rules'})) or 'none yet'} (and 'rules' for automatic codings)"
+            )
+    segments, codings, n_fallback = _frames_with_fallback(store, unit, source, coders, level)
+    if segments.empty:
+        raise CasekitError(
+            f"no segments of unit '{unit}' in this project; run 'casekit ingest' or choose "
+            "another --unit"
+        )
+    if codings.empty:
+        who = f", coder {', '.join(coders)}" if coders else ""
+        raise CasekitError(
+            f"no codings to analyse (unit {unit}, source {source}{who}); run 'casekit autocode' "
+            "or code segments with 'casekit code'"
+        )
+    return Selection(codings, segments, codes_frame(store), unit, by_document, n_fallback)
+
+
+def _frames_with_fallback(
+    store: Store, unit: str, source: str, coders: tuple[str, ...], level: int | None
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Segments and codings at ``unit``, and at paragraphs for documents without ``unit``."""
+    import pandas as pd
+
+    from casekit.store.queries import list_documents
+
+    def codings_at(at: str, documents: set[str]) -> pd.DataFrame:
+        try:
+            frame = codings_frame(
+                store,
+                unit=at,
+                source=source,  # type: ignore[arg-type]  # click.Choice / config checked it
+                coders=list(coders) or None,
+                level=level,
+            )
+        except CasekitError:  # none of the coded documents has this unit
+            return pd.DataFrame()
+        return frame[frame["document"].isin(documents)] if not frame.empty else frame
+
+    segments = segments_frame(store, unit=unit)
+    with_unit = set(segments["document"])
+    without = sorted({d["name"] for d in list_documents(store)} - with_unit)
+    codings = codings_at(unit, with_unit)
+    if not without or unit == FALLBACK_UNIT:
+        return segments, codings, 0
+    extra_segments = segments_frame(store, unit=FALLBACK_UNIT, documents=without)
+    if extra_segments.empty:
+        return segments, codings, 0
+    extra_codings = codings_at(FALLBACK_UNIT, set(without))
+    both_segments = pd.concat([segments, extra_segments], ignore_index=True)
+    both_segments = both_segments.sort_values("document", kind="stable", ignore_index=True)
+    parts = [f for f in (codings, extra_codings) if not f.empty]
+    both_codings = pd.concat(parts, ignore_index=True) if parts else codings
+    if not both_codings.empty:
+        both_codings = both_codings.sort_values("document", kind="stable", ignore_index=True)
+    return both_segments, both_codings, len(set(extra_segments["document"]))

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "import": "casekit.cli.exchange_cmds:import_group",
     "export": "casekit.cli.exchange_cmds:export_group",
     "reconcile": "casekit.cli.reconcile_cmds:reconcile_cmd",
+    "analyze": "casekit.cli.analyze_cmds:analyze_group",
 }
 
 ORIENTATION = """\
@@ -95,6 +96,7 @@ SUMMARIES: dict[str, str] = {
     "import": "Import work made elsewhere (codings CSV).",
     "export": "Export the project's work (codings CSV).",
     "reconcile": "Adjudicate two coders' codings into a consensus coder.",
+    "analyze": "Frequencies, cross-tabs, co-occurrence, networks, dilemma patterns, models.",
 }
 
 
