@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "export": "casekit.cli.exchange_cmds:export_group",
     "reconcile": "casekit.cli.reconcile_cmds:reconcile_cmd",
     "analyze": "casekit.cli.analyze_cmds:analyze_group",
+    "figures": "casekit.cli.figures_cmds:figures_cmd",
+    "report": "casekit.cli.figures_cmds:report_cmd",
 }
 
 ORIENTATION = """\
@@ -97,6 +99,8 @@ SUMMARIES: dict[str, str] = {
     "export": "Export the project's work (codings CSV).",
     "reconcile": "Adjudicate two coders' codings into a consensus coder.",
     "analyze": "Frequencies, cross-tabs, co-occurrence, networks, dilemma patterns, models.",
+    "figures": "Draw thesis figures (PDF, SVG, PNG) from the codings.",
+    "report": "Write the self-contained HTML report (outputs/report.html).",
 }
 
 
