@@ -9,11 +9,20 @@ from typing import Any
 
 from casekit.errors import ConfigError
 
-__all__ = ["CONFIG_NAME", "DEFAULT_CONFIG", "DEFAULT_TOML", "MEASURES", "UNITS", "load_config"]
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_CONFIG",
+    "DEFAULT_TOML",
+    "MEASURES",
+    "RUN_STEPS",
+    "UNITS",
+    "load_config",
+]
 
 CONFIG_NAME = "casekit.toml"
 UNITS = ("turn", "paragraph", "sentence", "article")
 MEASURES = ("count", "jaccard", "dice", "cosine", "lift", "npmi")
+RUN_STEPS = ("ingest", "import", "autocode", "tables", "figures", "report")
 
 # The written default; every key is documented here and in docs/config.md.
 DEFAULT_TOML = """\
@@ -61,8 +70,11 @@ lang = "zh"                  # label language; falls back to en without a CJK fo
 dpi = 300
 
 [run]
+steps = ["ingest", "import", "autocode", "tables", "figures", "report"]
 # Codings files (the codings exchange format) imported before analysis; globs relative to the project.
 import_codings = []
+agreement_coders = []        # two or more manual coders to compare in outputs/tables/agreement.csv
+gold = ""                    # a manual coder the rules are evaluated against (rules-evaluation.csv)
 """
 
 DEFAULT_CONFIG: dict[str, Any] = tomllib.loads(DEFAULT_TOML.format(name="casekit project"))
@@ -121,7 +133,18 @@ def _validate(config: dict[str, Any], path: Path) -> None:
         fail("analysis.source", "one of auto, manual, all")
     if config["analysis"].get("measure") not in MEASURES:
         fail("analysis.measure", f"one of {', '.join(MEASURES)}")
-    for key in ("analysis.coders", "analysis.by", "figures.formats", "run.import_codings"):
+    if not isinstance(config["run"].get("gold"), str):
+        fail("run.gold", 'a coder name in quotes (or "")')
+    if not set(config["run"].get("steps", [])) <= set(RUN_STEPS):
+        fail("run.steps", f"a list from {', '.join(RUN_STEPS)}")
+    for key in (
+        "analysis.coders",
+        "analysis.by",
+        "figures.formats",
+        "run.import_codings",
+        "run.agreement_coders",
+        "run.steps",
+    ):
         section, name = key.split(".")
         value = config[section].get(name)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "export": "casekit.cli.exchange_cmds:export_group",
     "reconcile": "casekit.cli.reconcile_cmds:reconcile_cmd",
     "analyze": "casekit.cli.analyze_cmds:analyze_group",
+    "run": "casekit.cli.run_cmds:run_cmd",
+    "verify": "casekit.cli.run_cmds:verify_cmd",
     "figures": "casekit.cli.figures_cmds:figures_cmd",
     "report": "casekit.cli.figures_cmds:report_cmd",
 }
@@ -99,6 +101,8 @@ SUMMARIES: dict[str, str] = {
     "export": "Export the project's work (codings CSV).",
     "reconcile": "Adjudicate two coders' codings into a consensus coder.",
     "analyze": "Frequencies, cross-tabs, co-occurrence, networks, dilemma patterns, models.",
+    "run": "Rebuild everything: ingest, autocode, tables, figures, report; skip what is current.",
+    "verify": "Rebuild outputs in a temporary folder and check they match the manifest.",
     "figures": "Draw thesis figures (PDF, SVG, PNG) from the codings.",
     "report": "Write the self-contained HTML report (outputs/report.html).",
 }

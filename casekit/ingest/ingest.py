@@ -1,10 +1,9 @@
-"""Ingest a corpus into the project store: read, check, segment, and write each document."""
+"""Ingest a corpus into the project store: check every file, then read, segment and write each one."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,15 +57,21 @@ class IngestReport:
 
 
 @dataclass
-class _Prepared:
+class _Planned:
+    """What the check pass learnt about one file; no text is kept, so memory stays flat."""
+
     name: str
+    source_path: Path
     path: str
     doc_type: str
     language: str
     attributes: dict[str, str]
-    source: SourceText | None  # None: text unchanged, only attributes to update
-    segments: list[Segment] = field(default_factory=list)
-    existing: sqlite3.Row | None = None
+    sha256: str
+    text_changed: bool
+    existing_id: int | None = None
+    existing_doc_type: str = ""
+    existing_language: str = ""
+    existing_attributes: dict[str, str] = field(default_factory=dict)
 
 
 def _excluded(rel: str, patterns: Iterable[str]) -> bool:
@@ -115,13 +120,14 @@ def _check_manifest(project: Project, manifest: Manifest, files: list[Path]) -> 
             )
 
 
-def _prepare(
+def _plan(
     project: Project, files: list[Path], manifest: Manifest | None, force: bool
-) -> list[_Prepared]:
+) -> list[_Planned]:
+    """Read and check every file, keeping only what the write pass needs (not the text)."""
     store = project.store
     corpus = project.corpus_dir.resolve()
     seen: dict[str, Path] = {}
-    prepared = []
+    planned = []
     for path in files:
         name = path.stem
         if name in seen:
@@ -144,23 +150,42 @@ def _prepare(
         source = read_source(path)
         language = row.pop("language", "") or detect_language(source.text)
         doc_type = row.pop("doc_type", "") or "document"
-        item = _Prepared(name, rel_project, doc_type, language, row, source, existing=existing)
-        if existing is not None and existing["sha256"] == source.sha256:
-            item.source = None  # text unchanged
-            prepared.append(item)
-            continue
-        if existing is not None and not force:
-            n_codings = count_document_codings(store, existing["id"])
+        item = _Planned(
+            name,
+            path,
+            rel_project,
+            doc_type,
+            language,
+            row,
+            source.sha256,
+            text_changed=existing is None or existing["sha256"] != source.sha256,
+        )
+        if existing is not None:
+            item.existing_id = existing["id"]
+            item.existing_doc_type = existing["doc_type"]
+            item.existing_language = existing["language"]
+            item.existing_attributes = json.loads(existing["attributes"])
+        if item.existing_id is not None and item.text_changed and not force:
+            n_codings = count_document_codings(store, item.existing_id)
             if n_codings:
                 raise IngestError(
-                    f"{path}: changed since it was ingested and {n_codings} codings point into it; "
+                    f"{path}: changed since it was ingested and {n_codings} manual codings point into it; "
                     "nothing was ingested. Check the change, then run 'casekit ingest --force' to "
                     "re-anchor the codings (codings whose text is gone are dropped and logged)"
                 )
-        units = project.config["segment"].get(doc_type, project.config["segment"]["default"])
-        item.segments = segment_text(source.text, units, language=language)
-        prepared.append(item)
-    return prepared
+        planned.append(item)
+    return planned
+
+
+def _read_again(item: _Planned) -> SourceText:
+    """The write pass's read of a file checked before; it must not have changed in between."""
+    source = read_source(item.source_path)
+    if source.sha256 != item.sha256:
+        raise IngestError(
+            f"{item.source_path}: changed while it was being ingested; documents before it were "
+            "stored. Run 'casekit ingest' again when the file is final"
+        )
+    return source
 
 
 def ingest_corpus(
@@ -173,7 +198,8 @@ def ingest_corpus(
     """Read, check and segment corpus files, then store them.
 
     Every file is read and checked before anything is written, so bad input changes nothing.
-    Each document is then written in its own transaction: a run killed half-way leaves the
+    Each document is then read again, segmented and written in its own transaction: memory
+    holds one document at a time however large the corpus, a run killed half-way leaves the
     documents written so far complete, and the next run does the rest (unchanged files are
     skipped by their SHA-256).
 
@@ -187,7 +213,7 @@ def ingest_corpus(
         Re-ingest changed files that have codings, re-anchoring each coding on its text
         (dropping, with an event, those whose text is gone).
     progress
-        Called as ``progress(done, total, document_name)`` after each document.
+        Called as ``progress(done, total, document_name)`` after each document is written.
     """
     files = collect_files(project, paths)
     if not files:
@@ -197,48 +223,50 @@ def ingest_corpus(
     manifest = read_manifest(project.manifest_path) if project.manifest_path.is_file() else None
     if manifest is not None:
         _check_manifest(project, manifest, files)
-    prepared = _prepare(project, files, manifest, force)
+    planned = _plan(project, files, manifest, force)
 
     report = IngestReport()
     store = project.store
-    for done, item in enumerate(prepared, start=1):
-        if item.source is None:
-            assert item.existing is not None
+    segment_units = project.config["segment"]
+    for done, item in enumerate(planned, start=1):
+        if not item.text_changed:
             if _attributes_changed(item):
                 _update_attributes(store, item)
                 report.attributes_updated.append(item.name)
             else:
                 report.unchanged.append(item.name)
-        elif item.existing is None:
-            _insert_document(store, item)
-            report.added.append(item.name)
-            report.n_segments += len(item.segments)
         else:
-            kept, dropped = _replace_document(store, item)
-            report.updated.append(item.name)
-            report.n_segments += len(item.segments)
-            report.n_codings_reanchored += kept
-            report.n_codings_dropped += dropped
+            source = _read_again(item)
+            units = segment_units.get(item.doc_type, segment_units["default"])
+            segments = segment_text(source.text, units, language=item.language)
+            if item.existing_id is None:
+                _insert_document(store, item, source, segments)
+                report.added.append(item.name)
+            else:
+                kept, dropped = _replace_document(store, item, source, segments)
+                report.updated.append(item.name)
+                report.n_codings_reanchored += kept
+                report.n_codings_dropped += dropped
+            report.n_segments += len(segments)
         if progress:
-            progress(done, len(prepared), item.name)
+            progress(done, len(planned), item.name)
     return report
 
 
-def _attributes_changed(item: _Prepared) -> bool:
-    assert item.existing is not None
+def _attributes_changed(item: _Planned) -> bool:
     return (
-        json.loads(item.existing["attributes"]) != item.attributes
-        or item.existing["doc_type"] != item.doc_type
-        or item.existing["language"] != item.language
+        item.existing_attributes != item.attributes
+        or item.existing_doc_type != item.doc_type
+        or item.existing_language != item.language
     )
 
 
-def _update_attributes(store: Store, item: _Prepared) -> None:
-    assert item.existing is not None
+def _update_attributes(store: Store, item: _Planned) -> None:
+    assert item.existing_id is not None
     with store.transaction() as con:
         update_document_attributes(
             con,
-            item.existing["id"],
+            item.existing_id,
             item.name,
             attributes=item.attributes,
             doc_type=item.doc_type,
@@ -247,41 +275,44 @@ def _update_attributes(store: Store, item: _Prepared) -> None:
         )
 
 
-def _insert_document(store: Store, item: _Prepared) -> None:
-    assert item.source is not None
+def _insert_document(
+    store: Store, item: _Planned, source: SourceText, segments: list[Segment]
+) -> None:
     with store.transaction() as con:
         insert_document(
             con,
             name=item.name,
             path=item.path,
-            sha256=item.source.sha256,
-            text=item.source.text,
+            sha256=source.sha256,
+            text=source.text,
             language=item.language,
             doc_type=item.doc_type,
-            encoding=item.source.encoding,
+            encoding=source.encoding,
             attributes=item.attributes,
-            segments=item.segments,
-            cr_positions=item.source.cr_positions,
+            segments=segments,
+            cr_positions=source.cr_positions,
             actor=ACTOR,
         )
 
 
-def _replace_document(store: Store, item: _Prepared) -> tuple[int, int]:
+def _replace_document(
+    store: Store, item: _Planned, source: SourceText, segments: list[Segment]
+) -> tuple[int, int]:
     """Swap in new text and segments; re-anchor codings on their text. Returns (kept, dropped)."""
-    assert item.source is not None and item.existing is not None
+    assert item.existing_id is not None
     with store.transaction() as con:
         return replace_document(
             con,
-            item.existing["id"],
+            item.existing_id,
             item.name,
             path=item.path,
-            sha256=item.source.sha256,
-            text=item.source.text,
+            sha256=source.sha256,
+            text=source.text,
             language=item.language,
             doc_type=item.doc_type,
-            encoding=item.source.encoding,
+            encoding=source.encoding,
             attributes=item.attributes,
-            segments=item.segments,
-            cr_positions=item.source.cr_positions,
+            segments=segments,
+            cr_positions=source.cr_positions,
             actor=ACTOR,
         )

@@ -30,11 +30,11 @@ def document_by_name(store: Store, name: str) -> sqlite3.Row | None:
 
 
 def count_document_codings(store: Store, document_id: int) -> int:
-    """Codings (of any coder, not deleted) pointing into a document."""
+    """Manual codings (not deleted) pointing into a document; automatic ones are regenerated."""
     return int(
         store.scalar(
             "SELECT COUNT(*) FROM codings c JOIN segments s ON s.id = c.segment_id "
-            "WHERE s.document_id = ? AND c.deleted_at IS NULL",
+            "WHERE s.document_id = ? AND c.deleted_at IS NULL AND c.source = 'manual'",
             (document_id,),
         )
     )

@@ -109,7 +109,7 @@ def test_changed_file_with_codings_is_refused_then_forced(project: Project) -> N
     before = _dump(project)
     with pytest.raises(
         IngestError,
-        match=r"gz-county-01.txt: changed since it was ingested and 2 codings point into it",
+        match=r"gz-county-01.txt: changed since it was ingested and 2 manual codings point into it",
     ):
         ingest_corpus(project)
     assert _dump(project) == before
