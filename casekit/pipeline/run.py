@@ -197,7 +197,10 @@ def run_project(
         )
         version = ensure_codes(project) if files else ""
         lines = [
-            import_codings(project.store, f, codebook_version=version).summary() for f in files
+            import_codings(project.store, f, codebook_version=version)
+            .summary()
+            .replace(str(f), project.relative(f))
+            for f in files
         ]
         done(
             "import",
