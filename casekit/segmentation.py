@@ -137,6 +137,7 @@ def segment_text(text: str, units: list[str] | tuple[str, ...], *, language: str
     out: list[Segment] = []
     paragraphs = paragraph_spans(text)
     for unit in units:
+        spans: list[tuple[int, int, str | None, str | None]]
         if unit == "paragraph":
             spans = [(s, e, None, None) for s, e in paragraphs]
         elif unit == "turn":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import click
@@ -143,4 +142,4 @@ def main() -> None:  # pragma: no cover - exercised through the console script
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -43,9 +43,10 @@ def run_cmd(project: Project, force: bool, steps: tuple[str, ...]) -> None:
     report = run_project(
         project, force=force, steps=steps or None, say=lambda line: click.echo(line, err=True)
     )
-    click.echo(
-        report.summary().replace(str(report.manifest_path), project.relative(report.manifest_path))
-    )
+    summary = report.summary()
+    if report.manifest_path is not None:
+        summary = summary.replace(str(report.manifest_path), project.relative(report.manifest_path))
+    click.echo(summary)
     report_path = project.outputs_dir / "report.html"
     if report_path.is_file():
         click.echo(f"report: {report_path}")

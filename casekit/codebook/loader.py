@@ -703,7 +703,10 @@ class _Reader:
         try:
             tokens = tuple(_construct(pattern_node))
         except yaml.YAMLError as exc:  # e.g. a !!python tag, which safe loading refuses
-            self.error(_line(pattern_node), f"pattern of {rule_id} cannot be read: {exc.problem}")
+            self.error(
+                _line(pattern_node),
+                f"pattern of {rule_id} cannot be read: {getattr(exc, 'problem', exc)}",
+            )
             return
         draft.patterns.append(PatternRule(rule_id, lang, tokens, _line(pattern_node)))
         draft.pattern_token_lines.append([_line(item) for item in pattern_node.value])

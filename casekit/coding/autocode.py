@@ -20,6 +20,9 @@ from casekit.store.codings import (
 
 __all__ = [
     "AutocodeReport",
+    "BatchRunner",
+    "DocumentBatch",
+    "WriteDocument",
     "autocode_project",
     "code_document",
 ]
@@ -27,6 +30,11 @@ __all__ = [
 Progress = Callable[[int, int, str], None]
 # A document's work: (document_id, [(segment_id, segment_start, text, lang), ...]).
 DocumentBatch = tuple[int, list[tuple[int, int, str, str]]]
+# Stores one document's codings: write(document_id, codings, n_segments), one transaction.
+WriteDocument = Callable[[int, list[NewCoding], int], None]
+# Codes documents somewhere else (processes, a Dask cluster) and hands each one to ``write``:
+# runner(codebook_path, batches, write). Workers compile the codebook from the file themselves.
+BatchRunner = Callable[[str, Iterator[DocumentBatch], WriteDocument], None]
 
 
 @dataclass
@@ -63,7 +71,7 @@ def code_document(compiled: Any, segments: list[tuple[int, int, str, str]]) -> l
     """
     from casekit.coding.rules import apply_rules_to_segments
 
-    starts = {seg_id: start for seg_id, start, _, _ in segments}
+    starts: dict[Any, int] = {seg_id: start for seg_id, start, _, _ in segments}
     triples = ((seg_id, text, lang) for seg_id, _, text, lang in segments)
     out = []
     for seg_id, hit in apply_rules_to_segments(compiled, triples, reduce="span"):
@@ -113,6 +121,7 @@ def autocode_project(
     workers: int = 1,
     force: bool = False,
     progress: Progress | None = None,
+    runner: BatchRunner | None = None,
 ) -> AutocodeReport:
     """Apply the codebook's rules to every segment of the project (or of ``documents``).
 
@@ -135,6 +144,14 @@ def autocode_project(
     workers
         Worker processes; each compiles the codebook itself from the file (a spaCy zh
         pipeline cannot be pickled) and receives plain text.
+    force
+        Recode documents whose codings are already current.
+    progress
+        Called as ``progress(done, total, document_name)`` after each document is stored.
+    runner
+        Codes the documents elsewhere instead (``workers`` is then ignored), e.g. a
+        :class:`casekit.distributed.autocode.DaskBatchRunner`; it must code each document
+        with :func:`code_document` and pass the result to ``write``.
     """
     from casekit.codebook import load_codebook
     from casekit.coding.rules import compile_codebook
@@ -142,15 +159,6 @@ def autocode_project(
     path = Path(codebook_path) if codebook_path else project.codebook_path
     codebook = load_codebook(path)
     unit = unit or project.config["autocode"]["unit"]
-    models = {
-        k: v
-        for k, v in (
-            ("zh", project.config["nlp"].get("zh_model")),
-            ("en", project.config["nlp"].get("en_model")),
-        )
-        if v
-    }
-    compiled = compile_codebook(codebook, models=models)
     store = project.store
     sync_codebook(project, codebook)
 
@@ -196,7 +204,18 @@ def autocode_project(
             progress(report.n_documents, len(todo), doc["name"])
 
     batches = _document_batches(store, todo, unit)
-    if workers <= 1:
+    if runner is not None:
+        runner(str(path.resolve()), batches, write)
+    elif workers <= 1:
+        models = {
+            lang: name
+            for lang, name in (
+                ("zh", project.config["nlp"].get("zh_model")),
+                ("en", project.config["nlp"].get("en_model")),
+            )
+            if name
+        }
+        compiled = compile_codebook(codebook, models=models)
         for document_id, segments in batches:
             write(document_id, code_document(compiled, segments), len(segments))
     else:
@@ -223,10 +242,7 @@ def autocode_project(
 
 
 def _code_in_processes(
-    codebook_path: str,
-    batches: Iterator[DocumentBatch],
-    workers: int,
-    write: Callable[[int, list[NewCoding], int], None],
+    codebook_path: str, batches: Iterator[DocumentBatch], workers: int, write: WriteDocument
 ) -> None:
     """Code documents in ``workers`` processes, keeping at most 2 x workers batches in flight."""
     sizes: dict[int, int] = {}

@@ -290,10 +290,10 @@ def _build(
     from casekit.report.data import load_report_data
     from casekit.report.html import figures_from_build, write_report
 
-    build = state.get("figures")
+    drawn = state.get("figures")
     figures = (
-        figures_from_build(build)
-        if build is not None and "svg" in config["figures"]["formats"]
+        figures_from_build(drawn)
+        if drawn is not None and "svg" in config["figures"]["formats"]
         else None
     )
     result = write_report(

@@ -196,7 +196,7 @@ def replace_document(
         quoted = old_text[coding["start"] : coding["end"]]
         pos = _nearest(text, quoted, coding["start"]) if quoted else None
         target = None
-        if pos is not None:
+        if pos is not None:  # found: the new segment of the same unit that holds it
             end = pos + len(quoted)
             target = next(
                 (
@@ -206,7 +206,7 @@ def replace_document(
                 ),
                 None,
             )
-        if target is None:
+        if target is None or pos is None:
             con.execute("DELETE FROM codings WHERE id = ?", (coding["id"],))
             Store.log_event(
                 con,
