@@ -9,8 +9,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # (script, arguments): sizes kept small enough for a shared 2-core machine.
 BENCHMARKS = [
-    ("bench_autocode.py", ["--mb", "10", "--memory-sizes", "10,50"]),
+    ("bench_autocode.py", ["--mb", "50", "--memory-sizes", "10,50"]),
     ("bench_cooccurrence.py", []),
+    ("bench_dask.py", []),  # 20 MB; --mb 200 for the full-size run
 ]
 
 

@@ -74,6 +74,10 @@ class _LangRules:
     # Exclusion and proximity-term entries of each literal that has any, by literal index:
     # the hot loop records a literal's occurrences once, however many rules use it.
     others: tuple[tuple[tuple[int, Any], ...], ...]
+    # The same, indexed for the candidate filter: per literal, the proximity rules it is an
+    # a-term / b-term of and the codes it excludes; per proximity rule, its a / b literals.
+    literal_roles: tuple[tuple[frozenset[int], frozenset[int], tuple[str, ...]], ...]
+    rule_literals: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
     negation: NegationFinder | None
     polar: dict[str, str]  # strategy code -> paired dilemma code
     pattern_codes: dict[str, str]  # rule id -> code
@@ -267,6 +271,21 @@ def _compile_lang(codebook: Codebook, lang: str, problems: list[Problem]) -> _La
         untriggered_patterns=tuple(untriggered_patterns),
         proximity=tuple(proximity),
         others=tuple(others),
+        literal_roles=tuple(
+            (
+                frozenset(ref for kind, ref in entries if kind == _PROX_A),
+                frozenset(ref for kind, ref in entries if kind == _PROX_B),
+                tuple(ref for kind, ref in entries if kind == _EXCL),
+            )
+            for entries in others
+        ),
+        rule_literals=tuple(
+            (
+                tuple(i for i, entries in enumerate(others) if (_PROX_A, idx) in entries),
+                tuple(i for i, entries in enumerate(others) if (_PROX_B, idx) in entries),
+            )
+            for idx in range(len(proximity))
+        ),
         negation=negation,
         polar=polar,
         pattern_codes={p.rule_id: p.code for p in patterns},
@@ -448,15 +467,37 @@ def _run(
                     occurrences[other_id] = [(start, end)]
                 else:
                     spans.append((start, end))
-        for other_id, spans in occurrences.items():
-            for kind, ref in rules.others[other_id]:
-                if kind == _EXCL:
-                    exclusions.setdefault(ref, []).extend(spans)
-                else:
-                    sides = terms.get(ref)
-                    if sides is None:
-                        sides = terms[ref] = ([], [])
-                    sides[kind - _PROX_A].extend(spans)
+        if near:
+            # Explanations need every rule with either side present (one-sided near misses).
+            for other_id, spans in occurrences.items():
+                for kind, ref in rules.others[other_id]:
+                    if kind == _EXCL:
+                        exclusions.setdefault(ref, []).extend(spans)
+                    else:
+                        sides = terms.get(ref)
+                        if sides is None:
+                            sides = terms[ref] = ([], [])
+                        sides[kind - _PROX_A].extend(spans)
+        else:
+            # Only rules with terms of both sides can fire: find them with set unions (C speed)
+            # instead of fanning each common term (数据, 系统 ...) out to every rule using it.
+            with_a: set[int] = set()
+            with_b: set[int] = set()
+            roles = rules.literal_roles
+            for other_id, spans in occurrences.items():
+                a_rules, b_rules, excluded = roles[other_id]
+                if a_rules:
+                    with_a |= a_rules
+                if b_rules:
+                    with_b |= b_rules
+                for code in excluded:
+                    exclusions.setdefault(code, []).extend(spans)
+            for idx in with_a & with_b:
+                a_lits, b_lits = rules.rule_literals[idx]
+                terms[idx] = (
+                    [sp for lit in a_lits for sp in occurrences.get(lit, ())],
+                    [sp for lit in b_lits for sp in occurrences.get(lit, ())],
+                )
         for a_side, b_side in terms.values():
             # Text order, as the automaton reported them, whichever literal they came from.
             a_side.sort(key=_by_end)
