@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,14 @@ from casekit.analysis.hypergeometric import hypergeometric_upper_tail
 from casekit.analysis.matrix import SegmentCodeMatrix
 from casekit.errors import CasekitError
 
-__all__ = ["COOCCURRENCE_COLUMNS", "MEASURES", "Measure", "benjamini_hochberg", "code_cooccurrence"]
+__all__ = [
+    "COOCCURRENCE_COLUMNS",
+    "MEASURES",
+    "Measure",
+    "benjamini_hochberg",
+    "code_cooccurrence",
+    "cooccurrence_table",
+]
 
 Measure = Literal["count", "jaccard", "dice", "cosine", "lift", "pmi", "npmi"]
 MEASURES: tuple[str, ...] = ("count", "jaccard", "dice", "cosine", "lift", "pmi", "npmi")
@@ -88,12 +96,23 @@ def code_cooccurrence(matrix: SegmentCodeMatrix, *, min_count: int = 1) -> pd.Da
     >>> cooc = code_cooccurrence(segment_code_matrix(codings, segments), min_count=3)  # doctest: +SKIP
     >>> cooc.query("q_value < 0.05").head()  # doctest: +SKIP
     """
+    X = sp.csc_array(matrix.X, dtype=np.int64)
+    sizes = np.asarray(X.sum(axis=0)).ravel().astype(np.int64)
+    return cooccurrence_table(X.T @ X, sizes, matrix.n_rows, matrix.codes, min_count=min_count)
+
+
+def cooccurrence_table(
+    gram: Any, sizes: np.ndarray, n_rows: int, codes: Sequence[str], *, min_count: int = 1
+) -> pd.DataFrame:
+    """The table of :func:`code_cooccurrence` from sufficient statistics alone: the code x code
+    co-occurrence counts ``gram`` (``X.T @ X``), the rows per code ``sizes`` and the number of
+    rows — so partial counts summed across partitions or workers give the same table.
+    """
     if min_count < 1:
         raise CasekitError(f"min_count must be at least 1, not {min_count}")
-    X = sp.csc_array(matrix.X, dtype=np.int64)
-    N = matrix.n_rows
-    sizes = np.asarray(X.sum(axis=0)).ravel().astype(np.int64)
-    pairs = sp.triu(sp.coo_array(X.T @ X), k=1).tocoo()
+    N = n_rows
+    sizes = np.asarray(sizes).astype(np.int64)
+    pairs = sp.triu(sp.coo_array(gram), k=1).tocoo()
     keep = pairs.data >= min_count
     a, b, count = pairs.row[keep], pairs.col[keep], pairs.data[keep].astype(np.int64)
     all_a, all_b, all_count = pairs.row, pairs.col, pairs.data.astype(np.int64)
@@ -110,11 +129,11 @@ def code_cooccurrence(matrix: SegmentCodeMatrix, *, min_count: int = 1) -> pd.Da
         pmi = np.log2(lift)
         joint = count / N
         npmi = np.where(joint >= 1.0, 1.0, pmi / -np.log2(joint))
-    codes = np.asarray(matrix.codes, dtype=object)
+    code_names = np.asarray(list(codes), dtype=object)
     out = pd.DataFrame(
         {
-            "code_a": codes[a],
-            "code_b": codes[b],
+            "code_a": code_names[a],
+            "code_b": code_names[b],
             "n_a": n_a,
             "n_b": n_b,
             "count": count,

@@ -189,7 +189,7 @@ def agree_cmd(
     \b
     Example:
       casekit agree --coders li wang --unit turn
-      casekit agree --coders li wang zhao --codes DIL.TECH.STANDARDS DIL.MGMT.SILOS
+      casekit agree --coders li wang zhao --codes DIL.TECH.STANDARDS DIL.MGMT.FRAGMENTATION
       casekit agree --coders li wang --level 1 --mode exclusive --show-disagreements
     """
     from casekit.agreement import compare_coders

@@ -324,6 +324,18 @@ def crosstab_cmd(
 @_MIN_COUNT_OPTION
 @selection_options(document_unit=True, window=True)
 @output_options
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Count on the Dask cluster whose scheduler is at ADDRESS (same table).",
+)
+@click.option(
+    "--cluster",
+    type=click.Choice(["local"]),
+    default=None,
+    help="Count on a Dask LocalCluster (one worker per CPU) started for this command.",
+)
 @pass_project
 def cooccur_cmd(
     project: Project,
@@ -336,6 +348,8 @@ def cooccur_cmd(
     window: int | None,
     fmt: str,
     output: str | None,
+    scheduler: str | None,
+    cluster: str | None,
 ) -> None:
     """Code co-occurrence: counts, measures, hypergeometric p-values and BH q-values per pair.
 
@@ -348,6 +362,7 @@ def cooccur_cmd(
       casekit analyze cooccur --measure jaccard --min-count 3
       casekit analyze cooccur --unit sentence --window 3 --format csv > cooc.csv
       casekit analyze cooccur --unit document --coder li
+      casekit analyze cooccur --scheduler tcp://10.0.0.5:8786
     """
     from casekit.analysis.cooccurrence import code_cooccurrence
 
@@ -355,9 +370,25 @@ def cooccur_cmd(
     data = load_selection(
         project, unit=unit, source=source, coders=coders, level=level, window=window
     )
-    cooc = code_cooccurrence(
-        data.matrix(window), min_count=_setting(project, "min_count", min_count)
-    )
+    if scheduler and cluster:
+        raise click.UsageError("use --scheduler ADDRESS or --cluster local, not both")
+    if scheduler or cluster:
+        from casekit.distributed.cluster import dask_client
+        from casekit.distributed.cooccurrence import code_cooccurrence_on_cluster
+
+        with dask_client(scheduler=scheduler, n_workers=os.cpu_count() or 1) as client:
+            cooc = code_cooccurrence_on_cluster(
+                client,
+                data.codings,
+                data.segments,
+                window=window,
+                by_document=data.by_document,
+                min_count=_setting(project, "min_count", min_count),
+            )
+    else:
+        cooc = code_cooccurrence(
+            data.matrix(window), min_count=_setting(project, "min_count", min_count)
+        )
     columns = ["code_a", "code_b", "n_a", "n_b", "count", "expected"]
     columns += [measure] if measure != "count" else []
     emit_tables(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -30,10 +31,28 @@ __all__ = ["autocode_cmd", "explain_cmd"]
 @click.option("--docs", "documents", multiple=True, help="Only these documents (repeatable).")
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes on this machine (default 1; with --cluster local, one per CPU).",
+)
+@click.option(
+    "--cluster",
+    type=click.Choice(["local"]),
+    default=None,
+    help="Start a Dask LocalCluster of --workers processes for this run.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=20.0,
     show_default=True,
-    help="Worker processes on this machine.",
+    help="Seconds to wait for the Dask scheduler and a first worker.",
 )
 @click.option("--force", is_flag=True, help="Recode documents that are already up to date.")
 @pass_project
@@ -42,32 +61,62 @@ def autocode_cmd(
     codebook_path: str | None,
     unit: str | None,
     documents: tuple[str, ...],
-    workers: int,
+    workers: int | None,
+    cluster: str | None,
+    scheduler: str | None,
+    timeout: float,
     force: bool,
 ) -> None:
     """Code every segment with the codebook's rules (keywords, patterns, regexes, proximity, polarity).
 
     Replaces the previous automatic codings of the same codebook, document by document; manual
-    codings are never touched. An interrupted run is finished by running it again.
+    codings are never touched. An interrupted run is finished by running it again. On a Dask
+    cluster (--scheduler, or --cluster local) workers receive the codebook file and batches
+    of segment text, and the results are merged here: the codings are the same.
 
     \b
     Example:
       casekit autocode
       casekit autocode --unit sentence --workers 2
       casekit autocode --docs gz-prov-01 --docs gz-city-03 --force
+      casekit autocode --cluster local --workers 4
+      casekit autocode --scheduler tcp://10.0.0.5:8786
     """
     from casekit.coding.autocode import autocode_project
 
-    with progress_reporter("coding") as progress:
-        report = autocode_project(
-            project,
-            codebook_path=codebook_path,
-            unit=unit,
-            documents=list(documents) or None,
-            workers=workers,
-            force=force,
-            progress=progress,
+    if scheduler and cluster:
+        raise click.UsageError("use --scheduler ADDRESS or --cluster local, not both")
+    if scheduler and workers:
+        raise click.UsageError(
+            "--workers sets the size of a local cluster; a scheduler has its own"
         )
+    docs = list(documents) or None
+    with progress_reporter("coding") as progress:
+        if scheduler or cluster:
+            from casekit.distributed.autocode import autocode_on_cluster
+            from casekit.distributed.cluster import dask_client
+
+            n_workers = workers or os.cpu_count() or 1
+            with dask_client(scheduler=scheduler, n_workers=n_workers, timeout=timeout) as client:
+                report = autocode_on_cluster(
+                    project,
+                    client,
+                    codebook_path=codebook_path,
+                    unit=unit,
+                    documents=docs,
+                    force=force,
+                    progress=progress,
+                )
+        else:
+            report = autocode_project(
+                project,
+                codebook_path=codebook_path,
+                unit=unit,
+                documents=docs,
+                workers=workers or 1,
+                force=force,
+                progress=progress,
+            )
     click.echo(report.summary())
 
 

@@ -64,7 +64,7 @@ def code_add(
 
     \b
     Example:
-      casekit code add gz-county-07/t2 数据质量 --coder li --span 44:52
+      casekit code add gz-county-04/t8 数据质量 --coder li --span 127:133
     """
     from casekit.coding.manual import add_coding, ensure_codes, parse_span, require_segment
 
@@ -91,7 +91,7 @@ def code_rm(project: Project, segment: str, code: str, coder: str, span: str | N
 
     \b
     Example:
-      casekit code rm gz-county-07/t2 DIL.DATA_QUALITY --coder li
+      casekit code rm gz-county-04/t8 DIL.TECH.DATA_QUALITY --coder li
     """
     from casekit.coding.manual import ensure_codes, parse_span, remove_codings, require_segment
 
@@ -175,7 +175,7 @@ def code_show(project: Project, segment: str, fmt: str) -> None:
 
     \b
     Example:
-      casekit code show gz-county-07/t2
+      casekit code show gz-county-04/t8
     """
     from casekit.coding.manual import ensure_codes, mark_spans, segment_view
 

@@ -96,7 +96,7 @@ def codebook_group() -> None:
 
     \b
     Example:
-      casekit codebook validate codebooks/guizhou.yaml
+      casekit codebook validate codebooks/technology-structuring.yaml
       casekit codebook show --lang zh
     """
 
@@ -116,7 +116,7 @@ def validate_cmd(file: Path | None, strict: bool) -> None:
 
     \b
     Example:
-      casekit codebook validate codebooks/guizhou.yaml --strict
+      casekit codebook validate codebooks/technology-structuring.yaml --strict
     """
     path = _resolve(file)
     check = check_codebook(path, strict=strict)
@@ -153,7 +153,7 @@ def show_cmd(file: Path | None, lang: str | None, fmt: str) -> None:
     \b
     Example:
       casekit codebook show --lang zh
-      casekit codebook show codebooks/guizhou.yaml --format csv > codes.csv
+      casekit codebook show codebooks/technology-structuring.yaml --format csv > codes.csv
     """
     cb = load_codebook(_resolve(file))
     counts = _coding_counts()
@@ -219,7 +219,7 @@ def test_cmd(file: Path | None, show_all: bool, fmt: str) -> None:
     \b
     Example:
       casekit codebook test
-      casekit codebook test codebooks/guizhou.yaml --format csv > failures.csv
+      casekit codebook test codebooks/technology-structuring.yaml --format csv > failures.csv
     """
     from casekit.cli.output import emit
     from casekit.coding.selftest import run_codebook_tests
@@ -277,7 +277,7 @@ def export_cmd(file: Path | None, fmt: str | None, output: Path | None, lang: st
     \b
     Example:
       casekit codebook export --format latex -o outputs/tables/codebook.tex
-      casekit codebook export -o outputs/codebook.qdc codebooks/guizhou.yaml
+      casekit codebook export -o outputs/codebook.qdc codebooks/technology-structuring.yaml
     """
     if fmt is None:
         fmt = _SUFFIX_FORMATS.get(output.suffix.lower()) if output else None
@@ -316,7 +316,7 @@ def diff_cmd(old: Path, new: Path, fmt: str) -> None:
 
     \b
     Example:
-      casekit codebook diff codebooks/v1.yaml codebooks/guizhou.yaml
+      casekit codebook diff codebooks/technology-structuring.v1.yaml codebooks/technology-structuring.yaml
     """
     before, after = load_codebook(old), load_codebook(new)
     diff = diff_codebooks(before, after)

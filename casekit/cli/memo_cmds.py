@@ -50,7 +50,7 @@ def memo_add(
 
     \b
     Example:
-      casekit memo add "编码规则：证明材料相关的都编 DIL.REPEATED_PROOFS" --coder li --code DIL
+      casekit memo add "编码规则：要群众开证明的都编 DIL.MGMT.PROCESS_MISFIT" --coder li --code DIL
     """
     from casekit.coding.manual import add_memo, ensure_codes
 

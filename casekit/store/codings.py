@@ -135,7 +135,10 @@ def replace_auto_codings(
     replaced; manual codings are never touched. Returns the number inserted.
     """
     con.execute(
-        "DELETE FROM codings WHERE source = 'auto' AND segment_id IN "
+        # "+source" keeps SQLite off the (source, coder) index, which would scan every
+        # automatic coding of the project for each document; the segment index finds the
+        # document's few codings directly.
+        "DELETE FROM codings WHERE +source = 'auto' AND segment_id IN "
         "(SELECT id FROM segments WHERE document_id = ?) AND code IN "
         "(SELECT id FROM codes WHERE codebook = ?)",
         (document_id, codebook),
