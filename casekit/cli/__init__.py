@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "export": "casekit.cli.exchange_cmds:export_group",
     "reconcile": "casekit.cli.reconcile_cmds:reconcile_cmd",
     "analyze": "casekit.cli.analyze_cmds:analyze_group",
+    "anonymize": "casekit.cli.refi_cmds:anonymize_cmd",
     "run": "casekit.cli.run_cmds:run_cmd",
     "verify": "casekit.cli.run_cmds:verify_cmd",
     "figures": "casekit.cli.figures_cmds:figures_cmd",
@@ -42,15 +43,22 @@ COMMANDS: dict[str, str] = {
 ORIENTATION = """\
 casekit — qualitative case-study research on the command line.
 
-A project is a folder with casekit.toml, corpus/ (your transcripts and documents),
-codebooks/ (the codebook YAML) and casekit.db (the store). Start with:
+A project is a folder: casekit.toml (settings), corpus/ (transcripts and
+documents, listed in corpus/manifest.csv), codebooks/ (the codebook YAML),
+outputs/ (tables, figures, report) and casekit.db (the store). Commands find
+the project from the current folder, like git.
 
-  casekit init my-study          create a project
-  casekit ingest                 read corpus/ into the store
-  casekit codebook validate      check the codebook
-  casekit status                 what the project holds
+The five commands you will use most:
 
-Run 'casekit --help' for every command, 'casekit COMMAND --help' for one.
+  casekit init my-study            create a project, then put files in corpus/
+  casekit ingest                   read corpus/ into the store
+  casekit autocode                 code every segment with the codebook's rules
+  casekit code session --coder ME  code by hand, one segment at a time
+  casekit run                      rebuild every table, figure and the report
+
+Tutorial, from an empty folder to a thesis figure: docs/tutorial.md in the
+casekit repository (中文教程：docs/zh/tutorial.md).
+All commands: casekit --help; one command with examples: casekit COMMAND --help
 """
 
 
@@ -96,10 +104,11 @@ SUMMARIES: dict[str, str] = {
     "memo": "Write and read memos on the project, documents, codes and segments.",
     "history": "List the event log: every change, who made it, whether it is undone.",
     "undo": "Revert the latest change (of a coder); undo is itself logged.",
-    "import": "Import work made elsewhere (codings CSV).",
-    "export": "Export the project's work (codings CSV).",
+    "import": "Import codings (CSV), REFI-QDA projects (.qdpx) and codebooks (.qdc).",
+    "export": "Export codings (CSV) or the whole project as REFI-QDA (.qdpx).",
     "reconcile": "Adjudicate two coders' codings into a consensus coder.",
     "analyze": "Frequencies, cross-tabs, co-occurrence, networks, dilemma patterns, models.",
+    "anonymize": "Write a pseudonymised copy of the project (names replaced from a CSV).",
     "run": "Rebuild everything: ingest, autocode, tables, figures, report; skip what is current.",
     "verify": "Rebuild outputs in a temporary folder and check they match the manifest.",
     "figures": "Draw thesis figures (PDF, SVG, PNG) from the codings.",
@@ -126,8 +135,12 @@ class CasekitCLI(LazyGroup):
 @click.version_option(__version__, "--version", prog_name="casekit")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """casekit: code transcripts against a codebook, measure agreement, and find dilemma
-    patterns with co-occurrence networks — reproducibly, from the command line.
+    """Qualitative case studies on the command line: codebooks, coding, agreement, networks.
+
+    Code transcripts and policy documents against a codebook that is validated and tested
+    like code, measure agreement between coders, and find dilemma patterns with
+    co-occurrence networks, reproducibly, in Chinese and English. Run 'casekit' alone for an
+    orientation; the tutorial is docs/tutorial.md (中文: docs/zh/tutorial.md).
 
     \b
     Example:

@@ -142,6 +142,13 @@ def figures_cmd(
     default=None,
     help="HTML file to write (default: outputs/report.html).",
 )
+@click.option(
+    "--anonymize",
+    "mapping",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Replace the names in this mapping CSV (original,pseudonym) everywhere in the report.",
+)
 @pass_project
 def report_cmd(
     project: Project,
@@ -150,6 +157,7 @@ def report_cmd(
     source: str,
     coders: tuple[str, ...],
     output: str | None,
+    mapping: str | None,
 ) -> None:
     """Write the HTML report: one self-contained file to open in any browser, offline.
 
@@ -162,15 +170,23 @@ def report_cmd(
       casekit report
       casekit report --lang en -o outputs/report-en.html
       casekit report --source manual --coder li
+      casekit report --anonymize names.csv -o outputs/report-shared.html
     """
     from casekit.figures.build import FigureOptions
     from casekit.report.data import load_report_data
     from casekit.report.html import write_report
 
     options = FigureOptions.from_config(project.config, lang=lang)
-    data = load_report_data(project, selection=_selection(project, unit, source, coders))
     path = project.outputs_dir / "report.html" if output is None else Path(output)
-    result = write_report(data, path, options=options)
+    if mapping is not None:
+        from casekit.report.anonymized import write_anonymized_report
+
+        result = write_anonymized_report(
+            project, mapping, path, options=options, unit=unit, source=source, coders=coders
+        )
+    else:
+        data = load_report_data(project, selection=_selection(project, unit, source, coders))
+        result = write_report(data, path, options=options)
     _warn(result.warnings)
     click.echo(result.summary().replace(str(result.path), _shown(project, result.path), 1))
 

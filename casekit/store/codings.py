@@ -51,8 +51,9 @@ class NewCoding:
 def sync_codes(store: Store, codes: Sequence[CodeRow]) -> dict[str, int]:
     """Make the ``codes`` table match a codebook: insert new codes, update changed ones.
 
-    Codes that are no longer in the codebook are removed unless codings still use them (those
-    stay, so analyses and ``casekit doctor`` can show them). Returns counts per change kind.
+    Codes of the same codebook that are no longer in it are removed unless codings still use
+    them (those stay, so analyses and ``casekit doctor`` can show them); codes that came from
+    elsewhere (another codebook, a REFI-QDA import) are left alone. Returns counts per change kind.
     """
     wanted = {c.id: c for c in codes}
     counts = {"added": 0, "updated": 0, "removed": 0}
@@ -97,7 +98,10 @@ def sync_codes(store: Store, codes: Sequence[CodeRow]) -> dict[str, int]:
                     values,
                 )
                 counts["updated"] += 1
+        synced = {c.codebook for c in codes}
         for code_id in existing.keys() - wanted.keys():
+            if existing[code_id]["codebook"] not in synced:
+                continue
             used = con.execute(
                 "SELECT 1 FROM codings WHERE code = ? LIMIT 1", (code_id,)
             ).fetchone()

@@ -30,6 +30,11 @@ session_positions  (migration 3) per coder and session scope (``document|unit``)
                    where the coder's interactive coding session stopped, so reopening resumes.
 rejections         (migration 3) automatic suggestions a coder rejected in a session: document,
                    code and span of the automatic coding; soft-deleted (``deleted_at``) by undo.
+refi_objects       (migration 4) what a REFI-QDA import must remember so a later export gives
+                   the other tool back its own objects: per ``kind`` (code, family, document,
+                   user) and casekit ``key`` (code id, family name, document name, coder), the
+                   other tool's ``guid``; for codes also the ``name``, ``color`` and
+                   ``description`` as written there; ``origin`` is the imported file's name.
 """
 
 from __future__ import annotations
@@ -158,6 +163,26 @@ MIGRATIONS.append(
             deleted_at  TEXT
         );
         CREATE INDEX rejections_coder_document ON rejections(coder, document_id);
+        """,
+    )
+)
+
+MIGRATIONS.append(
+    (
+        4,
+        "refi_exchange",
+        """
+        CREATE TABLE refi_objects (
+            kind        TEXT NOT NULL CHECK (kind IN ('code', 'family', 'document', 'user')),
+            key         TEXT NOT NULL,
+            guid        TEXT NOT NULL,
+            name        TEXT,
+            color       TEXT,
+            description TEXT,
+            origin      TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (kind, key)
+        );
+        CREATE INDEX refi_objects_guid ON refi_objects(kind, guid);
         """,
     )
 )

@@ -161,3 +161,15 @@ def test_known_coders_include_removed_codings_and_memo_authors(store: Store) -> 
             "VALUES ('project', '', 'zhao', 'x', 'now')"
         )
     assert known_coders(store) == ["wang", "zhao"]
+
+
+def test_sync_keeps_codes_from_elsewhere(tmp_path) -> None:
+    from casekit.store import Store
+    from casekit.store.codings import CodeRow, sync_codes
+
+    store = Store(tmp_path / "casekit.db")
+    sync_codes(store, [CodeRow("A", None, "element", "甲", "A", "", "book-1")])
+    sync_codes(store, [CodeRow("X", None, "dilemma", "乙", "X", "", "refi:nvivo.qdpx")])
+    counts = sync_codes(store, [CodeRow("B", None, "element", "丙", "B", "", "book-1")])
+    assert counts == {"added": 1, "updated": 0, "removed": 1}  # A left book-1; X is not book-1's
+    assert [r[0] for r in store.query("SELECT id FROM codes ORDER BY id")] == ["B", "X"]
