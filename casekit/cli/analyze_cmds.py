@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from casekit.cli.common import pass_project
+from casekit.cli.common import codings_options, pass_project
 from casekit.cli.output import render_table
 from casekit.config import UNITS
 from casekit.project import Project
@@ -66,20 +66,7 @@ def selection_options(*, document_unit: bool = False, window: bool = False) -> C
                 + " (default: [analysis] unit in casekit.toml); documents without it are "
                 "counted by paragraph.",
             ),
-            click.option(
-                "--source",
-                type=click.Choice(["auto", "manual", "all"]),
-                default=None,
-                help="Automatic codings, manual ones, or both (default: [analysis] source).",
-            ),
-            click.option(
-                "--coder",
-                "coders",
-                multiple=True,
-                metavar="NAME",
-                help="Only this coder's codings ('rules' for automatic ones); repeatable "
-                "(default: [analysis] coders).",
-            ),
+            *codings_options(),
             click.option(
                 "--level",
                 type=click.IntRange(min=1),

@@ -12,7 +12,7 @@ import click
 
 from casekit.project import open_project
 
-__all__ = ["pass_project", "progress_reporter"]
+__all__ = ["codings_options", "pass_project", "progress_reporter"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,3 +63,23 @@ def progress_reporter(label: str) -> Iterator[Callable[[int, int, str], None] | 
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def codings_options() -> list[Callable[[F], F]]:
+    """``--source`` and ``--coder``: whose codings an analysis, figure or report uses."""
+    return [
+        click.option(
+            "--source",
+            type=click.Choice(["auto", "manual", "all"]),
+            default=None,
+            help="Automatic codings, manual ones, or both (default: [analysis] source).",
+        ),
+        click.option(
+            "--coder",
+            "coders",
+            multiple=True,
+            metavar="NAME",
+            help="Only this coder's codings ('rules' for automatic ones); repeatable "
+            "(default: [analysis] coders).",
+        ),
+    ]

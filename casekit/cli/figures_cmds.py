@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from casekit.cli.common import pass_project
+from casekit.cli.common import codings_options, pass_project
 from casekit.config import UNITS
 from casekit.figures.catalog import FIGURE_DESCRIPTIONS, FIGURE_NAMES, check_figure_names
 from casekit.project import Project
@@ -36,20 +36,7 @@ def selection_options(func: F) -> F:
                 help="Segment unit counted over (default: [analysis] unit in casekit.toml; "
                 "documents without it are counted by paragraph).",
             ),
-            click.option(
-                "--source",
-                type=click.Choice(["auto", "manual", "all"]),
-                default=None,
-                help="Automatic codings, manual ones, or both (default: [analysis] source).",
-            ),
-            click.option(
-                "--coder",
-                "coders",
-                multiple=True,
-                metavar="NAME",
-                help="Only this coder's codings ('rules' for automatic ones); repeatable "
-                "(default: [analysis] coders).",
-            ),
+            *codings_options(),
         ]
     ):
         func = option(func)

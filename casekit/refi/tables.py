@@ -142,16 +142,9 @@ def auto_coding_keys(
     con: sqlite3.Connection, document_ids: Iterable[int]
 ) -> set[tuple[int, int, int, str, str]]:
     """``(document_id, start, end, code, coder)`` of standing automatic codings in documents."""
-    ids = sorted(set(document_ids))
-    if not ids:
-        return set()
-    rows = con.execute(
-        "SELECT s.document_id, c.start, c.end, c.code, c.coder FROM codings c "
-        "JOIN segments s ON s.id = c.segment_id WHERE c.deleted_at IS NULL AND "
-        f"c.source = 'auto' AND s.document_id IN ({','.join('?' * len(ids))})",
-        tuple(ids),
-    ).fetchall()
-    return {tuple(r) for r in rows}  # type: ignore[misc]
+    from casekit.store.manual import coding_keys
+
+    return coding_keys(con, document_ids, "auto")
 
 
 def insert_memo(

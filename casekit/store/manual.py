@@ -27,6 +27,7 @@ __all__ = [
     "SegmentRow",
     "apply_effect",
     "auto_codings_in_span",
+    "coding_keys",
     "coding_rows",
     "coding_states",
     "document_segments",
@@ -298,20 +299,27 @@ def find_codings(
     return [dict(r) for r in store.query(sql + " ORDER BY c.start, c.id", tuple(params))]
 
 
-def manual_coding_keys(
-    con: sqlite3.Connection, document_ids: Iterable[int]
+def coding_keys(
+    con: sqlite3.Connection, document_ids: Iterable[int], source: str
 ) -> set[tuple[int, int, int, str, str]]:
-    """``(document_id, start, end, code, coder)`` of standing manual codings in documents."""
+    """``(document_id, start, end, code, coder)`` of standing codings of ``source`` in documents."""
     ids = sorted(set(document_ids))
     if not ids:
         return set()
     rows = con.execute(
         "SELECT s.document_id, c.start, c.end, c.code, c.coder FROM codings c "
         "JOIN segments s ON s.id = c.segment_id WHERE c.deleted_at IS NULL AND "
-        f"c.source = 'manual' AND s.document_id IN ({','.join('?' * len(ids))})",
-        tuple(ids),
+        f"c.source = ? AND s.document_id IN ({','.join('?' * len(ids))})",
+        (source, *ids),
     ).fetchall()
     return {tuple(r) for r in rows}  # type: ignore[misc]
+
+
+def manual_coding_keys(
+    con: sqlite3.Connection, document_ids: Iterable[int]
+) -> set[tuple[int, int, int, str, str]]:
+    """``(document_id, start, end, code, coder)`` of standing manual codings in documents."""
+    return coding_keys(con, document_ids, "manual")
 
 
 def coding_states(con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
