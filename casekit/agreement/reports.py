@@ -94,7 +94,7 @@ class EvaluationReport:
         return (
             f"scope: {self.scope.n_segments} {self.scope.unit} segments in {n_docs} "
             f"document{'s' if n_docs != 1 else ''} {self.gold} coded; automatic codings "
-            f"against {self.gold}'s"
+            f"against {self.gold}'s codings"
         )
 
 

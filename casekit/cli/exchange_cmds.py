@@ -46,7 +46,7 @@ def export_group() -> None:
 )
 @pass_project
 def import_codings_cmd(project: Project, file: str, unit: str | None) -> None:
-    """Import manual codings from a CSV: document,start,end,code,coder[,memo].
+    """Import manual codings from a CSV file (document,start,end,code,coder[,memo]).
 
     Offsets are code points into the stored text, END exclusive. Every row is checked
     first; if any is bad, all problems are listed with row numbers and nothing is

@@ -588,7 +588,8 @@ class CodingSession:
                 # A refused action (nothing to undo, a conflict) must not end the session.
                 write(f"! {exc}")
         write(
-            f"session saved: {self.summary.n_changes} changes by {self.coder}; "
+            f"session saved: {self.summary.n_changes} "
+            f"change{'' if self.summary.n_changes == 1 else 's'} by {self.coder}; "
             f"stopped at {self.segment.key}"
         )
         return self.summary

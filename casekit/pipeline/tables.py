@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from casekit.errors import CasekitError
+
 if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
@@ -53,10 +55,14 @@ def build_run_tables(selection: Selection, store: Store, config: dict[str, Any])
             notes.append(f"[analysis] by: no attribute '{attribute}' in the manifest; skipped")
             continue
         tables[f"frequencies-by-{attribute}"] = code_frequencies(codings, segments, by=attribute)
-        crosstab = code_crosstab(codings, segments, cols=attribute, rows="category")
+        try:
+            crosstab = code_crosstab(codings, segments, cols=attribute, rows="category")
+            shares = patterns_by_attribute(codings, segments, by=attribute)
+        except CasekitError as exc:  # e.g. one value only: no test to make
+            notes.append(f"no cross-tab by {attribute}: {exc}")
+            continue
         tables[f"crosstab-{attribute}"] = crosstab.cells()
         tables[f"crosstab-{attribute}-test"] = crosstab.summary()
-        shares = patterns_by_attribute(codings, segments, by=attribute)
         tables[f"dilemmas-by-{attribute}"] = shares.shares
 
     matrix = selection.matrix()

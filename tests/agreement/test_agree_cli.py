@@ -243,7 +243,7 @@ def test_evaluate_table(runner: CliRunner, study: Path) -> None:
         "(micro)  2   2   4   0.500      0.333   0.400  6\n"
         "(macro)  2   2   4   0.500      0.375   0.300  6\n"
         "\n"
-        "scope: 8 paragraph segments in 3 documents li coded; automatic codings against li's\n"
+        "scope: 8 paragraph segments in 3 documents li coded; automatic codings against li's codings\n"
     )
 
 

@@ -216,7 +216,7 @@ def test_refused_actions_keep_the_session_running(project: Project) -> None:
     out = drive(make(project, document="gz-county-07"), ["u", "a TECH", "a TECH", "q"])
     assert "! nothing to undo: no change by li is in effect" in out
     assert "= TECH 信息技术 is already one of your codes here; nothing changed" in out
-    assert out.splitlines()[-1].startswith("session saved: 1 changes by li")
+    assert out.splitlines()[-1].startswith("session saved: 1 change by li")
 
 
 def test_session_errors(project: Project) -> None:
