@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Root installs Debian packages directly; anyone else through sudo, if they have it.
 APT := $(if $(filter 0,$(shell id -u)),apt-get,sudo -n apt-get)
 
-.PHONY: install demo test lint format bench fonts browser clean-outputs
+.PHONY: install demo test lint format bench fonts browser clean-outputs reliability
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+# Crash, concurrency, fuzz and hostile-file suites at full counts, with the figures (minutes).
+reliability: install
+	CASEKIT_RELIABILITY_FULL=1 $(BIN)/python benchmarks/reliability.py
 
 clean-outputs:
 	rm -rf outputs/* casekit.db casekit.db-wal casekit.db-shm

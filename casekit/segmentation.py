@@ -73,10 +73,15 @@ def segment_key(document: str, unit: str, idx: int) -> str:
     return f"{document}/{UNIT_LETTERS[unit]}{idx}"
 
 
+def _blank(ch: str) -> bool:
+    # _WS adds the BOM to what Python counts as whitespace (em spaces, NEL, line separators).
+    return ch in _WS or ch.isspace()
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start] in _WS:
+    while start < end and _blank(text[start]):
         start += 1
-    while end > start and text[end - 1] in _WS:
+    while end > start and _blank(text[end - 1]):
         end -= 1
     return (start, end) if end > start else None
 

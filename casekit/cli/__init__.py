@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "verify": "casekit.cli.run_cmds:verify_cmd",
     "figures": "casekit.cli.figures_cmds:figures_cmd",
     "report": "casekit.cli.figures_cmds:report_cmd",
+    "doctor": "casekit.cli.doctor_cmds:doctor_cmd",
 }
 
 ORIENTATION = """\
@@ -113,6 +114,7 @@ SUMMARIES: dict[str, str] = {
     "verify": "Rebuild outputs in a temporary folder and check they match the manifest.",
     "figures": "Draw thesis figures (PDF, SVG, PNG) from the codings.",
     "report": "Write the self-contained HTML report (outputs/report.html).",
+    "doctor": "Check the store, codings, files and memos; --fix repairs what is safe.",
 }
 
 

@@ -193,7 +193,11 @@ def check_codebook_text(
 ) -> CodebookCheck:
     """Validate codebook YAML text; see :func:`check_codebook`."""
     reader = _Reader(source)
-    codebook = reader.read(text)
+    try:
+        codebook = reader.read(text)
+    except RecursionError:  # codes nested hundreds of levels deep
+        reader.error(1, "the YAML is nested too deeply to be a codebook")
+        codebook = None
     problems = reader.problems
     if strict:
         problems = [Problem(p.path, p.line, p.message, "error") for p in problems]
@@ -212,8 +216,17 @@ def _is_null(node: Node) -> bool:
 
 
 def _construct(node: Node) -> Any:
-    """The plain Python value of a node (used for spaCy patterns, which spaCy validates)."""
-    return yaml.constructor.SafeConstructor().construct_document(node)
+    """The plain Python value of a node (used for spaCy patterns, which spaCy validates).
+
+    Raises ``yaml.YAMLError`` for values PyYAML resolves but cannot build (``!!int abc``,
+    ``0b_``, a timestamp ``2020-13-45``), which it reports as plain Python exceptions.
+    """
+    try:
+        return yaml.constructor.SafeConstructor().construct_document(node)
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{exc} (in {node.tag})", node.start_mark
+        ) from exc
 
 
 def _peek_id(node: Node) -> str | None:
@@ -244,6 +257,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = SUPPORTED_LANGUAGES
         self.drafts: list[DraftCode] = []
+        self.code_nodes: set[int] = set()
 
     # -- reporting -------------------------------------------------------------------
     def error(self, line: int | None, message: str) -> None:
@@ -287,8 +301,19 @@ class _Reader:
             entries[key] = (key_node, value_node)
         return entries
 
-    def _flatten(self, node: yaml.MappingNode) -> list[tuple[Node, Node]]:
-        """Mapping pairs with YAML merge keys (``<<: *anchor``) expanded."""
+    def _flatten(
+        self,
+        node: yaml.MappingNode,
+        active: tuple[int, ...] = (),
+        merged_once: set[int] | None = None,
+    ) -> list[tuple[Node, Node]]:
+        """Mapping pairs with YAML merge keys (``<<: *anchor``) expanded.
+
+        A mapping merged into itself (through aliases) is an error; one merged again is
+        skipped, as it adds no keys, so a chain of aliases cannot blow up exponentially.
+        """
+        active = (*active, id(node))
+        merged_once = set() if merged_once is None else merged_once
         pairs: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -296,8 +321,14 @@ class _Reader:
                     value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
                 )
                 for merged in sources:
-                    if isinstance(merged, yaml.MappingNode):
-                        pairs.extend(self._flatten(merged))
+                    if isinstance(merged, yaml.MappingNode) and id(merged) in active:
+                        self.error(
+                            _line(key_node), "a merge key (<<) refers to the mapping it is in"
+                        )
+                    elif isinstance(merged, yaml.MappingNode):
+                        if id(merged) not in merged_once:
+                            merged_once.add(id(merged))
+                            pairs.extend(self._flatten(merged, active, merged_once))
                     else:
                         self.error(_line(merged), "a merge key (<<) must name a mapping")
             else:
@@ -315,7 +346,10 @@ class _Reader:
 
     def integer(self, node: Node, what: str) -> int | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _INT_TAG:
-            value = _construct(node)
+            try:
+                value = _construct(node)
+            except yaml.YAMLError:
+                value = -1
             if value >= 0:
                 return int(value)
         self.error(_line(node), f"{what} must be a whole number >= 0")
@@ -388,6 +422,19 @@ class _Reader:
             if exc.context:
                 detail += f" ({exc.context})"
             self.error(mark.line + 1 if mark else None, f"YAML syntax error: {detail}")
+            return None
+        except yaml.reader.ReaderError as exc:
+            # A character YAML forbids (NUL, other control characters); its position is an
+            # offset into the text.
+            line = text.count("\n", 0, exc.position) + 1
+            self.error(
+                line,
+                f"YAML syntax error: character #x{exc.character:04x} is not allowed "
+                f"({exc.reason}); remove it",
+            )
+            return None
+        except RecursionError:
+            self.error(1, "the YAML is nested too deeply to be a codebook")
             return None
         except yaml.YAMLError as exc:
             self.error(None, f"YAML syntax error: {exc}")
@@ -545,6 +592,13 @@ class _Reader:
     def read_code(self, node: Node, nest_parent: str | None) -> None:
         peeked = _peek_id(node)
         where = f"code {peeked}" if peeked else "code"
+        if id(node) in self.code_nodes:
+            # An alias (*) to a code: a copy, or the code inside itself, which never ends.
+            self.error(
+                _line(node), f"{where} is repeated through a YAML alias (*); write each code once"
+            )
+            return
+        self.code_nodes.add(id(node))
         allowed = (*CODE_KEYS[:2], *self.languages, *CODE_KEYS[2:])
         # Names in supported but undeclared languages get a clearer message below.
         undeclared = tuple(x for x in SUPPORTED_LANGUAGES if x not in self.languages)

@@ -223,7 +223,7 @@ def check_regexes(drafts: Iterable[DraftCode], path: str) -> list[Problem]:
         for rule in draft.regexes:
             try:
                 compiled = re.compile(rule.pattern)
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError) as exc:  # a{99999999999} overflows
                 problems.append(_error(path, rule.line, f"invalid regex in {rule.rule_id}: {exc}"))
                 continue
             if compiled.search("") is not None:

@@ -302,6 +302,9 @@ def check_coder_name(name: str) -> str:
         )
     if any(ch in name for ch in ",\n\t"):
         raise CodingError(f"coder name {name!r} may not contain commas, tabs or newlines")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or 0x202A <= ord(ch) <= 0x202E for ch in name):
+        # Terminal escapes or direction overrides would disguise the name wherever it is shown.
+        raise CodingError(f"coder name {name!r} may not contain control characters")
     return name
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,11 @@ class _Planned:
     existing_attributes: dict[str, str] = field(default_factory=dict)
 
 
+# Control characters (and bidirectional overrides) in a file name can rewrite the terminal
+# or disguise the name in every list and message that shows it.
+_HOSTILE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _excluded(rel: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) for p in patterns)
 
@@ -102,6 +108,11 @@ def collect_files(project: Project, paths: Iterable[str | Path] | None = None) -
             rel = path.relative_to(corpus).as_posix() if path.is_relative_to(corpus) else path.name
             if resolved.is_dir() and _excluded(rel, excludes):
                 continue
+            if _HOSTILE_NAME.search(path.relative_to(root).as_posix()):
+                raise IngestError(
+                    f"{path.relative_to(root).as_posix()!r}: the file name contains control "
+                    "characters (shown escaped); rename the file and ingest again"
+                )
             files.append(path)
     return sorted(dict.fromkeys(files))
 

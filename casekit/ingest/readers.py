@@ -75,6 +75,10 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, str]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# Chinese punctuation that Unicode keeps outside the CJK blocks: quotes, dash, ellipsis, dot.
+_CJK_GENERAL_PUNCTUATION = frozenset("\u2018\u2019\u201c\u201d\u2014\u2026\u00b7")
+
+
 def _plausible_gb18030(text: str) -> bool:
     # Arbitrary bytes often decode as GB18030; real GBK text is mostly common CJK ideographs
     # and CJK punctuation.
@@ -84,7 +88,10 @@ def _plausible_gb18030(text: str) -> bool:
     common = sum(
         1
         for ch in non_ascii
-        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+        if "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+        or ch in _CJK_GENERAL_PUNCTUATION
     )
     return common / len(non_ascii) > 0.8
 

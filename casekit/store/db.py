@@ -99,6 +99,10 @@ class Store:
             if version <= current:
                 continue
             with self.transaction() as con:
+                # Another process opening the store at the same moment may have applied it
+                # while this one waited for the write lock.
+                if self.schema_version() >= version:
+                    continue
                 for statement in _split_sql(sql):
                     con.execute(statement)
                 con.execute(
