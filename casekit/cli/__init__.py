@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from typing import Any
 
 import click
@@ -126,6 +127,11 @@ class CasekitCLI(LazyGroup):
             return super().invoke(ctx)
         except CasekitError as exc:
             raise click.ClickException(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # a damaged store: say so, not a traceback
+            raise click.ClickException(
+                f"the project store cannot be read ({exc}); run 'casekit doctor' to check it, "
+                "or restore casekit.db from a backup"
+            ) from exc
 
 
 @click.group(

@@ -12,6 +12,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,7 @@ class Archive:
             try:
                 with zf.open(info) as stream:
                     data = stream.read(self.limits.max_member_bytes + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
                 raise RefiError(
                     f"{self.origin(member)}: cannot read this member ({exc}); the archive is "
                     "damaged. Nothing was imported"

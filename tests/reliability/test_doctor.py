@@ -230,12 +230,6 @@ def _damage(project: Project) -> None:
     project.db_path.write_bytes(bytes(data))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sqlite3.DatabaseError ('database disk image is malformed') from a damaged store "
-    "reaches the user as a traceback: casekit.cli.CasekitCLI.invoke turns only CasekitError "
-    "into 'Error: ...' (reported to the integrator)",
-)
 def test_other_commands_on_a_damaged_store_say_so_without_a_traceback(study: Project) -> None:
     _damage(study)
     result = CliRunner().invoke(cli, ["status", "--project", str(study.root)])
