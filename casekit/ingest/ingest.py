@@ -16,6 +16,7 @@ from casekit.project import Project
 from casekit.segmentation import Segment, segment_text
 from casekit.store import Store
 from casekit.store.documents import (
+    DocumentRecord,
     count_document_codings,
     document_by_name,
     document_by_path,
@@ -286,24 +287,26 @@ def _update_attributes(store: Store, item: _Planned) -> None:
         )
 
 
+def _record(item: _Planned, source: SourceText, segments: list[Segment]) -> DocumentRecord:
+    return DocumentRecord(
+        name=item.name,
+        path=item.path,
+        sha256=source.sha256,
+        text=source.text,
+        language=item.language,
+        doc_type=item.doc_type,
+        encoding=source.encoding,
+        attributes=item.attributes,
+        segments=segments,
+        cr_positions=source.cr_positions,
+    )
+
+
 def _insert_document(
     store: Store, item: _Planned, source: SourceText, segments: list[Segment]
 ) -> None:
     with store.transaction() as con:
-        insert_document(
-            con,
-            name=item.name,
-            path=item.path,
-            sha256=source.sha256,
-            text=source.text,
-            language=item.language,
-            doc_type=item.doc_type,
-            encoding=source.encoding,
-            attributes=item.attributes,
-            segments=segments,
-            cr_positions=source.cr_positions,
-            actor=ACTOR,
-        )
+        insert_document(con, _record(item, source, segments), actor=ACTOR)
 
 
 def _replace_document(
@@ -312,18 +315,4 @@ def _replace_document(
     """Swap in new text and segments; re-anchor codings on their text. Returns (kept, dropped)."""
     assert item.existing_id is not None
     with store.transaction() as con:
-        return replace_document(
-            con,
-            item.existing_id,
-            item.name,
-            path=item.path,
-            sha256=source.sha256,
-            text=source.text,
-            language=item.language,
-            doc_type=item.doc_type,
-            encoding=source.encoding,
-            attributes=item.attributes,
-            segments=segments,
-            cr_positions=source.cr_positions,
-            actor=ACTOR,
-        )
+        return replace_document(con, item.existing_id, _record(item, source, segments), actor=ACTOR)

@@ -526,7 +526,7 @@ class _Planner:
 
 # -- write -------------------------------------------------------------------------------------
 def _write(planner: _Planner, data: bytes) -> None:
-    from casekit.store.documents import insert_document
+    from casekit.store.documents import DocumentRecord, insert_document
     from casekit.store.manual import manual_coding_keys
 
     report = planner.report
@@ -541,16 +541,18 @@ def _write(planner: _Planner, data: bytes) -> None:
             if doc.existing_id is None:
                 doc.existing_id = insert_document(
                     con,
-                    name=doc.name,
-                    path=f"refi:{origin}/{doc.name}",
-                    sha256=doc.sha256,
-                    text=doc.text,
-                    language=doc.language,
-                    doc_type=doc.doc_type,
-                    encoding=doc.encoding,
-                    attributes=doc.attributes,
-                    segments=doc.segments,
-                    cr_positions=doc.cr_positions,
+                    DocumentRecord(
+                        name=doc.name,
+                        path=f"refi:{origin}/{doc.name}",
+                        sha256=doc.sha256,
+                        text=doc.text,
+                        language=doc.language,
+                        doc_type=doc.doc_type,
+                        encoding=doc.encoding,
+                        attributes=doc.attributes,
+                        segments=doc.segments,
+                        cr_positions=doc.cr_positions,
+                    ),
                     actor=ACTOR,
                 )
                 created = store_time(doc.source.created)

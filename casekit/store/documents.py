@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from casekit.segmentation import Segment, segment_key
 from casekit.store.db import Store, utc_now
 
 __all__ = [
+    "DocumentRecord",
     "count_document_codings",
     "document_by_name",
     "document_by_path",
@@ -73,41 +75,47 @@ def replace_segments(
     )
 
 
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document as the store keeps it: normalised text, its segments and its attributes."""
+
+    name: str
+    path: str
+    sha256: str
+    text: str
+    language: str
+    doc_type: str
+    encoding: str
+    attributes: dict[str, Any]
+    segments: Sequence[Segment]
+    cr_positions: Sequence[int] = ()
+
+    def columns(self) -> tuple[Any, ...]:
+        """``sha256, text, language, doc_type, encoding, cr_positions, attributes, ingested_at``."""
+        return (
+            self.sha256,
+            self.text,
+            self.language,
+            self.doc_type,
+            self.encoding,
+            json.dumps(list(self.cr_positions)),
+            _dumps(self.attributes),
+            utc_now(),
+        )
+
+
 def insert_document(
-    con: sqlite3.Connection,
-    *,
-    name: str,
-    path: str,
-    sha256: str,
-    text: str,
-    language: str,
-    doc_type: str,
-    encoding: str,
-    attributes: dict[str, Any],
-    segments: Sequence[Segment],
-    cr_positions: Sequence[int] = (),
-    actor: str = "ingest",
+    con: sqlite3.Connection, record: DocumentRecord, *, actor: str = "ingest"
 ) -> int:
     """Inside the caller's transaction: add a document with its segments; returns its id."""
     cur = con.execute(
         "INSERT INTO documents(name, path, sha256, text, language, doc_type, encoding, "
         "cr_positions, attributes, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            name,
-            path,
-            sha256,
-            text,
-            language,
-            doc_type,
-            encoding,
-            json.dumps(list(cr_positions)),
-            _dumps(attributes),
-            utc_now(),
-        ),
+        (record.name, record.path, *record.columns()),
     )
     document_id = int(cur.lastrowid or 0)
-    replace_segments(con, document_id, name, segments)
-    Store.log_event(con, actor, "document.add", {"document": name, "path": path})
+    replace_segments(con, document_id, record.name, record.segments)
+    Store.log_event(con, actor, "document.add", {"document": record.name, "path": record.path})
     return document_id
 
 
@@ -139,20 +147,7 @@ def _nearest(haystack: str, needle: str, near: int) -> int | None:
 
 
 def replace_document(
-    con: sqlite3.Connection,
-    document_id: int,
-    name: str,
-    *,
-    path: str,
-    sha256: str,
-    text: str,
-    language: str,
-    doc_type: str,
-    encoding: str,
-    attributes: dict[str, Any],
-    segments: Sequence[Segment],
-    cr_positions: Sequence[int] = (),
-    actor: str = "ingest",
+    con: sqlite3.Connection, document_id: int, record: DocumentRecord, *, actor: str = "ingest"
 ) -> tuple[int, int]:
     """Inside the caller's transaction: give a document new text and segments.
 
@@ -175,19 +170,10 @@ def replace_document(
     con.execute(
         "UPDATE documents SET sha256 = ?, text = ?, language = ?, doc_type = ?, encoding = ?, "
         "cr_positions = ?, attributes = ?, ingested_at = ? WHERE id = ?",
-        (
-            sha256,
-            text,
-            language,
-            doc_type,
-            encoding,
-            json.dumps(list(cr_positions)),
-            _dumps(attributes),
-            utc_now(),
-            document_id,
-        ),
+        (*record.columns(), document_id),
     )
-    replace_segments(con, document_id, name, segments)
+    name, path, text = record.name, record.path, record.text
+    replace_segments(con, document_id, name, record.segments)
     new_segments = con.execute(
         "SELECT id, unit, start, end FROM segments WHERE document_id = ?", (document_id,)
     ).fetchall()
