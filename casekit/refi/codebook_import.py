@@ -18,9 +18,10 @@ from casekit.refi.archive import DEFAULT_LIMITS, ArchiveLimits
 from casekit.refi.codes import plan_codes
 from casekit.refi.errors import RefiError
 from casekit.refi.reader import read_codebook
-from casekit.refi.tables import code_rows, guid_keys, insert_code, remember
+from casekit.refi.tables import code_rows, guid_keys, remember
 from casekit.refi.xmlsafe import parse_xml
 from casekit.store import Store
+from casekit.store.codings import insert_code
 
 if TYPE_CHECKING:
     from casekit.project import Project

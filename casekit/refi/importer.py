@@ -32,7 +32,6 @@ from casekit.refi.tables import (
     auto_coding_keys,
     code_rows,
     guid_keys,
-    insert_code,
     insert_coding,
     insert_memo,
     memo_keys,
@@ -41,7 +40,7 @@ from casekit.refi.tables import (
 from casekit.refi.times import store_time
 from casekit.refi.xmlsafe import parse_xml
 from casekit.store import Store, utc_now
-from casekit.store.codings import AUTO_CODER
+from casekit.store.codings import AUTO_CODER, insert_code
 
 if TYPE_CHECKING:
     from casekit.project import Project

@@ -16,7 +16,6 @@ __all__ = [
     "code_rows",
     "document_rows",
     "guid_keys",
-    "insert_code",
     "insert_coding",
     "insert_memo",
     "last_event_time",
@@ -69,23 +68,6 @@ def code_rows(store: Store) -> list[CodeRow]:
         "SELECT id, parent, family, name_zh, name_en, definition, codebook FROM codes ORDER BY id"
     )
     return [CodeRow(*tuple(r)) for r in rows]
-
-
-def insert_code(con: sqlite3.Connection, code: CodeRow) -> None:
-    """Inside the caller's transaction: add a code."""
-    con.execute(
-        "INSERT INTO codes(id, parent, family, name_zh, name_en, definition, codebook) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            code.id,
-            code.parent,
-            code.family,
-            code.name_zh,
-            code.name_en,
-            code.definition,
-            code.codebook,
-        ),
-    )
 
 
 def document_rows(store: Store) -> list[dict[str, Any]]:

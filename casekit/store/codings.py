@@ -14,6 +14,7 @@ __all__ = [
     "CodeRow",
     "NewCoding",
     "autocode_done",
+    "insert_code",
     "replace_auto_codings",
     "sync_codes",
 ]
@@ -48,6 +49,23 @@ class NewCoding:
     memo: str | None = None
 
 
+def insert_code(con: sqlite3.Connection, code: CodeRow) -> None:
+    """Inside the caller's transaction: add a code."""
+    con.execute(
+        "INSERT INTO codes(id, parent, family, name_zh, name_en, definition, codebook) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            code.id,
+            code.parent,
+            code.family,
+            code.name_zh,
+            code.name_en,
+            code.definition,
+            code.codebook,
+        ),
+    )
+
+
 def sync_codes(store: Store, codes: Sequence[CodeRow]) -> dict[str, int]:
     """Make the ``codes`` table match a codebook: insert new codes, update changed ones.
 
@@ -71,11 +89,7 @@ def sync_codes(store: Store, codes: Sequence[CodeRow]) -> dict[str, int]:
             )
             old = existing.get(code.id)
             if old is None:
-                con.execute(
-                    "INSERT INTO codes(parent, family, name_zh, name_en, definition, codebook, id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    values,
-                )
+                insert_code(con, code)
                 counts["added"] += 1
             elif (
                 tuple(

@@ -148,8 +148,13 @@ def test_cli_autocode_and_explain(project: Project) -> None:
         cli, ["explain", "gz-a/p4", "--project", str(project.root), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    assert '"!neg' not in result.output or "negated" in result.output
-    assert "纳入考核" in result.output
+    import json
+
+    rules = json.loads(result.output)["rules"]
+    flipped = [r for r in rules if r["outcome"] == "coded" and r["rule"].endswith("!neg")]
+    assert flipped and all("纳入考核" in r["text"] for r in flipped)
+    assert all(not r["code"].startswith("STR") for r in flipped)
+    assert any(r["outcome"] == "negated" for r in rules)
     result = runner.invoke(cli, ["explain", "gz-a/p99", "--project", str(project.root)])
     assert result.exit_code == 1 and "no segment 'gz-a/p99'" in result.output
     result = runner.invoke(cli, ["autocode", "--docs", "nope", "--project", str(project.root)])
